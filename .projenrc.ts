@@ -1,0 +1,82 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-wave-pipelines',
+  description: 'Amazon-style wave deployments for AWS CDK: pre-production stages, one-box, production waves of regions, bake time with automatic rollback, and deployment windows.',
+  author: 'cdk-wave-pipelines developers',
+  authorAddress: 'cdk-wave-pipelines@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-wave-pipelines/cdk-wave-pipelines.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.8.1',
+  srcdir: 'lib',
+  libdir: 'lib',
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  lambdaAutoDiscover: false,
+  integrationTestAutoDiscover: false,
+  docgen: true,
+  bundledDeps: ['luxon', 'date-holidays'],
+  devDeps: [
+    '@types/luxon',
+    'esbuild',
+    'aws-cdk',
+    'cdk-nag',
+    '@aws-cdk/aws-service-spec',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+    '@aws-sdk/client-cloudwatch',
+    '@aws-sdk/client-codedeploy',
+    '@aws-sdk/client-codepipeline',
+    '@aws-sdk/client-lambda',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-sts',
+    '@aws-sdk/client-synthetics',
+    '@smithy/util-retry',
+  ],
+  bin: { 'wave-pipelines': 'lib/cli/main.js' },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/setup.ts'],
+      testTimeout: 120_000,
+    },
+  },
+  tsconfigDev: { compilerOptions: { esModuleInterop: true } },
+  gitignore: [
+    '/lib/**/*.js', '/lib/**/*.d.ts', '!/lib/**/*.lambda.ts',
+    '/assets/runtime/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
+  ],
+  npmignoreEnabled: true,
+});
+
+// Lambda handlers are bundled ahead of time so that an asset hash depends only on the source.
+const bundle = project.addTask('bundle:runtime', {
+  description: 'Bundle the Lambda handlers in lib/runtime with esbuild into assets/runtime/<name>/index.js',
+  exec: 'ts-node --transpile-only scripts/bundle-runtime.ts',
+});
+project.preCompileTask.spawn(bundle);
+// `npm test` is the README's one command: it builds (jsii included), tests and lints.
+project.testTask.prependSpawn(project.compileTask);
+
+project.addTask('example', {
+  description: 'Synthesize the example app offline and print its release plan',
+  exec: 'ts-node --transpile-only scripts/run-example.ts',
+});
+project.addTask('bench', {
+  description: 'Benchmarks with ratios against a baseline measured in the same run',
+  exec: 'ts-node --transpile-only bench/run.ts',
+});
+
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', '.jsii', 'API.md'] });
+project.synth();

@@ -1,0 +1,90 @@
+/**
+ * AWS commercial regions the model knows, with the local time zone and the public-holiday
+ * calendar (ISO 3166 country, optionally `-STATE`) of the city each region is named after.
+ * Kept as data here because the model must not import aws-cdk-lib's region-info.
+ */
+export interface RegionInfo {
+  readonly name: string;
+  readonly location: string;
+  readonly timeZone: string;
+  readonly holidayCountry: string;
+}
+
+const TABLE: ReadonlyArray<[string, string, string, string]> = [
+  ['us-east-1', 'N. Virginia', 'America/New_York', 'US-VA'],
+  ['us-east-2', 'Ohio', 'America/New_York', 'US-OH'],
+  ['us-west-1', 'N. California', 'America/Los_Angeles', 'US-CA'],
+  ['us-west-2', 'Oregon', 'America/Los_Angeles', 'US-OR'],
+  ['af-south-1', 'Cape Town', 'Africa/Johannesburg', 'ZA'],
+  ['ap-east-1', 'Hong Kong', 'Asia/Hong_Kong', 'HK'],
+  ['ap-east-2', 'Taipei', 'Asia/Taipei', 'TW'],
+  ['ap-south-1', 'Mumbai', 'Asia/Kolkata', 'IN'],
+  ['ap-south-2', 'Hyderabad', 'Asia/Kolkata', 'IN'],
+  ['ap-southeast-1', 'Singapore', 'Asia/Singapore', 'SG'],
+  ['ap-southeast-2', 'Sydney', 'Australia/Sydney', 'AU-NSW'],
+  ['ap-southeast-3', 'Jakarta', 'Asia/Jakarta', 'ID'],
+  ['ap-southeast-4', 'Melbourne', 'Australia/Melbourne', 'AU-VIC'],
+  ['ap-southeast-5', 'Malaysia', 'Asia/Kuala_Lumpur', 'MY'],
+  ['ap-southeast-6', 'New Zealand', 'Pacific/Auckland', 'NZ'],
+  ['ap-southeast-7', 'Thailand', 'Asia/Bangkok', 'TH'],
+  ['ap-northeast-1', 'Tokyo', 'Asia/Tokyo', 'JP'],
+  ['ap-northeast-2', 'Seoul', 'Asia/Seoul', 'KR'],
+  ['ap-northeast-3', 'Osaka', 'Asia/Tokyo', 'JP'],
+  ['ca-central-1', 'Canada Central', 'America/Toronto', 'CA-QC'],
+  ['ca-west-1', 'Calgary', 'America/Edmonton', 'CA-AB'],
+  ['eu-central-1', 'Frankfurt', 'Europe/Berlin', 'DE-HE'],
+  ['eu-central-2', 'Zurich', 'Europe/Zurich', 'CH-ZH'],
+  ['eu-west-1', 'Ireland', 'Europe/Dublin', 'IE'],
+  ['eu-west-2', 'London', 'Europe/London', 'GB-ENG'],
+  ['eu-west-3', 'Paris', 'Europe/Paris', 'FR'],
+  ['eu-south-1', 'Milan', 'Europe/Rome', 'IT'],
+  ['eu-south-2', 'Spain', 'Europe/Madrid', 'ES-AR'],
+  ['eu-north-1', 'Stockholm', 'Europe/Stockholm', 'SE'],
+  ['il-central-1', 'Tel Aviv', 'Asia/Jerusalem', 'IL'],
+  ['me-south-1', 'Bahrain', 'Asia/Bahrain', 'BH'],
+  ['me-central-1', 'UAE', 'Asia/Dubai', 'AE'],
+  ['mx-central-1', 'Mexico', 'America/Mexico_City', 'MX'],
+  ['sa-east-1', 'Sao Paulo', 'America/Sao_Paulo', 'BR-SP'],
+];
+
+const REGIONS: ReadonlyMap<string, RegionInfo> = new Map(
+  TABLE.map(([name, location, timeZone, holidayCountry]) => [name, { name, location, timeZone, holidayCountry }]),
+);
+
+/** Every region name the model knows, in table order. */
+export function knownRegions(): string[] {
+  return [...REGIONS.keys()];
+}
+
+/** Facts about a region, or `undefined` when it is not an AWS commercial region. */
+export function regionInfo(region: string): RegionInfo | undefined {
+  return REGIONS.get(region);
+}
+
+/** The known region closest to a misspelt name (edit distance), for "did you mean" messages. */
+export function suggestRegion(region: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of REGIONS.keys()) {
+    const d = editDistance(region.toLowerCase(), candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(3, Math.floor(region.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
