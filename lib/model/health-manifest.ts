@@ -1,0 +1,33 @@
+/**
+ * What one deployment target's release-health signal watches, and what rolls it back.
+ * `ReleaseMonitor` writes it as JSON into an SSM parameter in the target's account and region
+ * (name: `healthParameterName(pipelineName, targetId)`); the release controller reads it through the
+ * target's monitor role. Keeping it in the target account means the pipeline never needs to know
+ * the user's alarm names at synth time.
+ */
+export const HEALTH_MANIFEST_VERSION = 1;
+
+export interface DeploymentGroupRef {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+}
+
+export interface AliasRef {
+  readonly functionName: string;
+  readonly aliasName: string;
+}
+
+export interface HealthManifest {
+  readonly schemaVersion: number;
+  readonly targetId: string;
+  /** The composite alarm: ALARM when any watched alarm or canary alarm is in ALARM. */
+  readonly compositeAlarmName: string;
+  /** The metric alarms behind the composite (their datapoints count toward a bake). */
+  readonly alarmNames: string[];
+  /** Synthetics canaries whose recent runs must pass. */
+  readonly canaryNames: string[];
+  /** CodeDeploy deployment groups stopped with rollback when the target fails. */
+  readonly deploymentGroups: DeploymentGroupRef[];
+  /** Lambda aliases whose weighted routing is reset to the stable version when the target fails. */
+  readonly aliases: AliasRef[];
+}
