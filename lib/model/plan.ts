@@ -1,15 +1,20 @@
 /**
  * The release plan: a validated declaration with every default resolved, in the order the
  * pipeline runs it. It is what `WavePipeline` renders, what it writes into the cloud assembly as
- * `wave-pipelines.plan.json` (see docs/plan-schema.md), what the release controller Lambda enforces
+ * `wave-pipelines.<pipeline>.plan.json` (see docs/plan-schema.md), what the release controller Lambda enforces
  * and what `wave-pipelines plan` prints.
  */
 
 /** Version of the plan file layout; bump on any incompatible change. */
 export const PLAN_SCHEMA_VERSION = 1;
 
-/** File name of the plan inside a cloud assembly directory. */
-export const PLAN_FILE_NAME = 'wave-pipelines.plan.json';
+/** File name of a pipeline's plan inside a cloud assembly directory: `wave-pipelines.<pipeline>.plan.json`. */
+export function planFileName(pipelineName: string): string {
+  return `wave-pipelines.${pipelineName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.plan.json`;
+}
+
+/** Matches plan files written by `planFileName`. */
+export const PLAN_FILE_PATTERN = /^wave-pipelines\.[a-z0-9-]+\.plan\.json$/;
 
 /** A deployment window with every default resolved. */
 export interface ResolvedWindow {
