@@ -1,0 +1,388 @@
+/**
+ * The schedule simulator: when would a release reach each region, and what happens when a target
+ * fails its bake? Pure: the start time is an input, windows are evaluated with `nextOpening()`,
+ * and nothing reads the wall clock, so any moment (a Friday afternoon, a DST change, a blackout
+ * week) can be replayed.
+ *
+ * How a release moves, as simulated:
+ * - CodePipeline stages (`plan.stages`) run one after another; a stage starts when the previous one
+ *   ended.
+ * - The regions of a stage run in parallel. Each region: window gate (waits until the window is
+ *   open), one-box deploy, one-box bake, fleet deploy, fleet bake, then its validations in
+ *   sequence. A stage ends when its last region ends.
+ * - A window gate that would hold longer than `plan.maxWindowHoldMinutes`, or whose window never
+ *   opens, fails without deploying: the release is `STUCK`, the other regions of the stage finish
+ *   what they are doing and no later stage starts.
+ * - A replayed failure (`options.failure`) happens `afterBakeMinutes` into the target's bake. The
+ *   stage fails at that instant and CodePipeline's stage rollback redeploys the previous version of
+ *   every target of that stage that had started deploying, in every region of the stage, not only
+ *   the failed one. Work in progress elsewhere in the stage stops; no later stage starts.
+ */
+import { PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, planTargets } from './plan';
+import { nextOpening } from './window';
+
+const MINUTE_MS = 60_000;
+
+/** Phases of a timeline entry. */
+export const TIMELINE_PHASE = {
+  WINDOW_WAIT: 'WINDOW_WAIT',
+  DEPLOY: 'DEPLOY',
+  BAKE: 'BAKE',
+  VALIDATE: 'VALIDATE',
+  ROLLBACK: 'ROLLBACK',
+} as const;
+
+/** How a timeline entry ended. */
+export const TIMELINE_STATUS = {
+  /** The step ran to completion. */
+  DONE: 'DONE',
+  /** The step failed: the replayed bake failure, or a window gate that gave up. */
+  FAILED: 'FAILED',
+  /** The step was stopped or undone by the stage rollback; also the status of ROLLBACK entries. */
+  ROLLED_BACK: 'ROLLED_BACK',
+} as const;
+
+/** How a simulated release ended. */
+export const TIMELINE_OUTCOME = {
+  COMPLETED: 'COMPLETED',
+  ROLLED_BACK: 'ROLLED_BACK',
+  STUCK: 'STUCK',
+} as const;
+
+/** A bake failure to replay. */
+export interface SimulatedFailure {
+  /** Id of the deployment target that fails, e.g. `prod-wave-1-eu-west-1-fleet`. */
+  readonly targetId: string;
+  /** Minutes into the target's bake at which its health signal goes into alarm. */
+  readonly afterBakeMinutes: number;
+}
+
+/** Durations the plan does not know, and an optional failure to replay. */
+export interface SimulationOptions {
+  /**
+   * Minutes one CloudFormation deployment of one target takes.
+   * @default 10
+   */
+  readonly deployMinutes?: number;
+  /**
+   * Minutes one validation (CodeBuild) run takes.
+   * @default 15
+   */
+  readonly validationMinutes?: number;
+  /**
+   * A bake failure to replay.
+   * @default - every bake passes
+   */
+  readonly failure?: SimulatedFailure;
+}
+
+/** One bar of the timeline: one phase of one region (and target) in one stage. */
+export interface TimelineEntry {
+  readonly stageName: string;
+  readonly region: string;
+  /** Deployment target the entry belongs to; absent for window waits and validations. */
+  readonly targetId?: string;
+  /** `WINDOW_WAIT`, `DEPLOY`, `BAKE`, `VALIDATE` or `ROLLBACK` (see `TIMELINE_PHASE`). */
+  readonly phase: string;
+  readonly start: Date;
+  readonly end: Date;
+  /** `DONE`, `FAILED` or `ROLLED_BACK` (see `TIMELINE_STATUS`). */
+  readonly status: string;
+  /** One sentence for people, e.g. `one-box bake, 30 min`. */
+  readonly detail: string;
+}
+
+/** When one stage ran, as simulated. */
+export interface TimelineStage {
+  readonly name: string;
+  /** Absent when the stage never started. */
+  readonly start?: Date;
+  readonly end?: Date;
+  /** `DONE`, `FAILED`, `ROLLED_BACK` or `NOT_STARTED`. */
+  readonly status: string;
+}
+
+/** A simulated release. */
+export interface Timeline {
+  readonly start: Date;
+  /** When the last entry ended (the last rollback, when the release was rolled back). */
+  readonly finish: Date;
+  readonly leadTimeMinutes: number;
+  /** `COMPLETED`, `ROLLED_BACK` or `STUCK` (see `TIMELINE_OUTCOME`). */
+  readonly outcome: string;
+  /** Every step, in pipeline order: stage by stage, region by region, in time order within a region. */
+  readonly entries: TimelineEntry[];
+  /** Targets redeployed to the previous version by the stage rollback. */
+  readonly rolledBack: string[];
+  /** Stages that never started. */
+  readonly neverStarted: string[];
+  /** Why the release is stuck (outcome `STUCK` only). */
+  readonly stuck?: string;
+  /** Every stage, in pipeline order. */
+  readonly stages: TimelineStage[];
+}
+
+interface MutableEntry {
+  stageName: string;
+  region: string;
+  targetId?: string;
+  phase: string;
+  start: number;
+  end: number;
+  status: string;
+  detail: string;
+}
+
+interface RegionRun {
+  readonly region: PlannedRegion;
+  readonly entries: MutableEntry[];
+  /** Targets whose deployment started, with the time it started. */
+  readonly deployed: Array<{ target: PlannedTarget; start: number }>;
+  end: number;
+  /** The window gate gives up at this time (the region deploys nothing). */
+  gateFailsAt?: number;
+  gateFailure?: string;
+  /** The replayed failure happens at this time, in this region. */
+  failsAt?: number;
+}
+
+/**
+ * Simulates one release of `plan` started at `start`.
+ *
+ * @throws Error when `options.failure` names a target the plan does not have, or a minute outside
+ *   that target's bake.
+ */
+export function simulateRelease(plan: ReleasePlan, start: Date, options: SimulationOptions = {}): Timeline {
+  const deployMs = minutes('deployMinutes', options.deployMinutes ?? 10) * MINUTE_MS;
+  const validationMs = minutes('validationMinutes', options.validationMinutes ?? 15) * MINUTE_MS;
+  checkFailure(plan, options.failure);
+  const maxHoldMs = plan.maxWindowHoldMinutes * MINUTE_MS;
+
+  const entries: MutableEntry[] = [];
+  const stages: TimelineStage[] = [];
+  const rolledBack: string[] = [];
+  const neverStarted: string[] = [];
+  let outcome: string = TIMELINE_OUTCOME.COMPLETED;
+  let stuck: string | undefined;
+  let t = start.getTime();
+  let finish = t;
+
+  for (const stage of plan.stages) {
+    if (outcome !== TIMELINE_OUTCOME.COMPLETED) {
+      neverStarted.push(stage.name);
+      stages.push({ name: stage.name, status: 'NOT_STARTED' });
+      continue;
+    }
+    const stageStart = t;
+    const runs = stage.regions.map((region) =>
+      runRegion(stage, region, stageStart, { deployMs, validationMs, maxHoldMs, failure: options.failure }));
+
+    const failing = runs.find((r) => r.failsAt !== undefined);
+    const failsAt = failing?.failsAt ?? Number.POSITIVE_INFINITY;
+    // Gates that give up after the failure never get the chance: the rollback stops them first.
+    const gateFailures = runs.filter((r) => r.gateFailsAt !== undefined && r.gateFailsAt < failsAt);
+    let stageEnd: number;
+    let stageStatus: string = TIMELINE_STATUS.DONE;
+    if (failing) {
+      stageEnd = rollBackStage(runs, failsAt, deployMs, options.failure!.targetId, rolledBack);
+      outcome = TIMELINE_OUTCOME.ROLLED_BACK;
+      stageStatus = TIMELINE_STATUS.ROLLED_BACK;
+    } else {
+      // A failed gate's approval fails; the other regions' actions run to completion, then the stage fails.
+      stageEnd = Math.max(stageStart, ...runs.map((r) => r.end));
+    }
+    if (gateFailures.length > 0) {
+      outcome = TIMELINE_OUTCOME.STUCK;
+      stageStatus = failing ? stageStatus : TIMELINE_STATUS.FAILED;
+      stuck = gateFailures.map((r) => r.gateFailure).join(' ');
+    }
+
+    for (const run of runs) entries.push(...run.entries);
+    stages.push({ name: stage.name, start: new Date(stageStart), end: new Date(stageEnd), status: stageStatus });
+    t = stageEnd;
+    finish = Math.max(finish, stageEnd);
+  }
+
+  return {
+    start: new Date(start.getTime()),
+    finish: new Date(finish),
+    leadTimeMinutes: Math.round((finish - start.getTime()) / MINUTE_MS),
+    outcome,
+    entries: entries.map((e) => ({ ...e, start: new Date(e.start), end: new Date(e.end) })),
+    rolledBack,
+    neverStarted,
+    stuck,
+    stages,
+  };
+}
+
+interface RunSettings {
+  readonly deployMs: number;
+  readonly validationMs: number;
+  readonly maxHoldMs: number;
+  readonly failure?: SimulatedFailure;
+}
+
+/** Schedules one region of one stage as if nothing else in the stage went wrong. */
+function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: number, settings: RunSettings): RegionRun {
+  const run: RegionRun = { region, entries: [], deployed: [], end: stageStart };
+  const add = (entry: Omit<MutableEntry, 'stageName' | 'region'>) => {
+    run.entries.push({ stageName: stage.name, region: region.region, ...entry });
+    run.end = entry.end;
+  };
+  let t = stageStart;
+
+  if (region.window) {
+    const opening = nextOpening(region.window, new Date(t));
+    const waitMs = opening ? opening.getTime() - t : Number.POSITIVE_INFINITY;
+    if (waitMs > settings.maxHoldMs) {
+      const gaveUp = t + settings.maxHoldMs;
+      const why = opening
+        ? `its window next opens at ${opening.toISOString()}, after the gate's ${settings.maxHoldMs / MINUTE_MS}-minute hold limit`
+        : 'its window does not open again within the 400 days the gate looks ahead';
+      add({
+        phase: TIMELINE_PHASE.WINDOW_WAIT,
+        start: t,
+        end: gaveUp,
+        status: TIMELINE_STATUS.FAILED,
+        detail: `window gate gives up at ${new Date(gaveUp).toISOString()}: ${why}`,
+      });
+      run.gateFailsAt = gaveUp;
+      run.gateFailure = `${stage.name} ${region.region}: the window gate fails at ${new Date(gaveUp).toISOString()} without deploying, because ${why}.`;
+      return run;
+    }
+    if (waitMs > 0) {
+      add({
+        phase: TIMELINE_PHASE.WINDOW_WAIT,
+        start: t,
+        end: opening!.getTime(),
+        status: TIMELINE_STATUS.DONE,
+        detail: `waits for the deployment window, opens ${opening!.toISOString()}`,
+      });
+      t = opening!.getTime();
+    }
+  }
+
+  for (const target of region.oneBox ? [region.oneBox, region.fleet] : [region.fleet]) {
+    const label = target.kind === 'ONE_BOX' ? 'one-box' : 'fleet';
+    run.deployed.push({ target, start: t });
+    add({
+      targetId: target.id,
+      phase: TIMELINE_PHASE.DEPLOY,
+      start: t,
+      end: t + settings.deployMs,
+      status: TIMELINE_STATUS.DONE,
+      detail: `${label} deployment`,
+    });
+    t += settings.deployMs;
+    const bakeMs = target.bake.minutes * MINUTE_MS;
+    const fails = settings.failure?.targetId === target.id;
+    if (fails) {
+      const failsAt = t + settings.failure!.afterBakeMinutes * MINUTE_MS;
+      add({
+        targetId: target.id,
+        phase: TIMELINE_PHASE.BAKE,
+        start: t,
+        end: failsAt,
+        status: TIMELINE_STATUS.FAILED,
+        detail: `${label} bake fails after ${settings.failure!.afterBakeMinutes} of ${target.bake.minutes} min: health signal in alarm`,
+      });
+      run.failsAt = failsAt;
+      return run;
+    }
+    if (bakeMs > 0) {
+      add({
+        targetId: target.id,
+        phase: TIMELINE_PHASE.BAKE,
+        start: t,
+        end: t + bakeMs,
+        status: TIMELINE_STATUS.DONE,
+        detail: `${label} bake, ${target.bake.minutes} min`,
+      });
+      t += bakeMs;
+    }
+  }
+
+  for (const validation of region.validations) {
+    add({
+      phase: TIMELINE_PHASE.VALIDATE,
+      start: t,
+      end: t + settings.validationMs,
+      status: TIMELINE_STATUS.DONE,
+      detail: `validation ${validation.name} (${validation.kind})`,
+    });
+    t += settings.validationMs;
+  }
+  return run;
+}
+
+/**
+ * The stage fails at `failsAt`: stop everything still running in the stage, then redeploy the
+ * previous version of every target that had started deploying, region by region in parallel, in
+ * the order they were deployed. Returns when the last rollback ends.
+ */
+function rollBackStage(runs: RegionRun[], failsAt: number, deployMs: number, failedTarget: string, rolledBack: string[]): number {
+  let end = failsAt;
+  for (const run of runs) {
+    const kept: MutableEntry[] = [];
+    for (const entry of run.entries) {
+      if (entry.start >= failsAt && entry.status !== TIMELINE_STATUS.FAILED) continue;
+      if (entry.end > failsAt) {
+        entry.end = failsAt;
+        entry.status = TIMELINE_STATUS.ROLLED_BACK;
+        entry.detail = `${entry.detail}; stopped by the stage rollback`;
+      }
+      kept.push(entry);
+    }
+    run.entries.length = 0;
+    run.entries.push(...kept);
+
+    let t = failsAt;
+    for (const { target } of run.deployed.filter((d) => d.start < failsAt)) {
+      const label = target.kind === 'ONE_BOX' ? 'one-box' : 'fleet';
+      run.entries.push({
+        stageName: target.stageName,
+        region: run.region.region,
+        targetId: target.id,
+        phase: TIMELINE_PHASE.ROLLBACK,
+        start: t,
+        end: t + deployMs,
+        status: TIMELINE_STATUS.ROLLED_BACK,
+        detail: target.id === failedTarget
+          ? `${label} redeploys the previous version: its bake failed`
+          : `${label} redeploys the previous version: stage rollback after a failure elsewhere in the stage`,
+      });
+      rolledBack.push(target.id);
+      t += deployMs;
+    }
+    run.end = t;
+    end = Math.max(end, t);
+  }
+  return end;
+}
+
+function minutes(field: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${field}: ${value} is not a duration; give a number of minutes, 0 or more`);
+  }
+  return value;
+}
+
+function checkFailure(plan: ReleasePlan, failure: SimulatedFailure | undefined): void {
+  if (!failure) return;
+  const targets = planTargets(plan);
+  const target = targets.find((t) => t.id === failure.targetId);
+  if (!target) {
+    throw new Error(
+      `failure.targetId: "${failure.targetId}" is not a target of pipeline ${plan.pipelineName}; ` +
+      `targets are ${targets.map((t) => t.id).join(', ')}`,
+    );
+  }
+  const m = failure.afterBakeMinutes;
+  if (!Number.isFinite(m) || m < 0 || m > target.bake.minutes) {
+    throw new Error(
+      `failure.afterBakeMinutes: ${m} is outside the ${target.bake.minutes}-minute bake of ${target.id}; ` +
+      `give a minute from 0 to ${target.bake.minutes}`,
+    );
+  }
+}
