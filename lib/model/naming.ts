@@ -74,3 +74,8 @@ export function parseGateToken(text: string | undefined): { gate: string; target
 export function regionKey(stageName: string, region: string): string {
   return `${slug(stageName)}-${region}`;
 }
+
+/** IAM role of the release controller Lambda (pipeline account); the monitor roles trust exactly it. */
+export function controllerRoleName(pipelineName: string): string {
+  return fit(`wave-${slug(pipelineName)}-controller`, MAX_ROLE_NAME);
+}

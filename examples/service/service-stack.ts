@@ -1,0 +1,100 @@
+import * as cdk from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as synthetics from 'aws-cdk-lib/aws-synthetics';
+import { Construct } from 'constructs';
+import { DeploymentTarget, ReleaseMonitor } from '../../lib';
+
+export interface ServiceStackProps extends cdk.StackProps {
+  readonly target: DeploymentTarget;
+}
+
+/**
+ * The example service: a Lambda function behind API Gateway, shifted gradually by CodeDeploy,
+ * watched by error and latency alarms and a Synthetics canary. Its `ReleaseMonitor` turns those
+ * into the release-health signal the pipeline bakes on.
+ *
+ * A one-box target is a small copy of the service (reserved concurrency 2, its own API stage) that
+ * the canary exercises before the fleet deploys; behind a load balancer it would be one host.
+ */
+export class ServiceStack extends cdk.Stack {
+  public readonly api: apigw.LambdaRestApi;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { target } = props;
+
+    const handler = new lambda.Function(this, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ ok: true }) });'),
+      reservedConcurrentExecutions: target.isOneBox ? 2 : undefined,
+      description: `Orders API (${target.id})`,
+    });
+    const live = new lambda.Alias(this, 'Live', { aliasName: 'live', version: handler.currentVersion });
+
+    this.api = new apigw.LambdaRestApi(this, 'Api', {
+      handler: live,
+      deployOptions: { stageName: target.isOneBox ? 'onebox' : 'prod' },
+    });
+
+    const errors = new cloudwatch.Alarm(this, 'Errors', {
+      alarmDescription: 'Orders API: 5xx errors',
+      metric: this.api.metricServerError({ period: cdk.Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const latency = new cloudwatch.Alarm(this, 'Latency', {
+      alarmDescription: 'Orders API: p99 latency above 1.5 s',
+      metric: this.api.metricLatency({ period: cdk.Duration.minutes(1), statistic: 'p99' }),
+      threshold: 1500,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+
+    const canary = new synthetics.Canary(this, 'Canary', {
+      runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
+      schedule: synthetics.Schedule.rate(cdk.Duration.minutes(1)),
+      test: synthetics.Test.custom({
+        handler: 'index.handler',
+        code: synthetics.Code.fromInline([
+          "const synthetics = require('Synthetics');",
+          'exports.handler = async () => {',
+          '  const url = process.env.API_URL;',
+          "  await synthetics.executeHttpStep('GET /orders', url + 'orders');",
+          '};',
+        ].join('\n')),
+      }),
+      environmentVariables: { API_URL: this.api.url },
+    });
+
+    const group = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+      alias: live,
+      deploymentConfig: target.isOneBox
+        ? codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE
+        : codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+      alarms: [errors, latency],
+      autoRollback: { deploymentInAlarm: true, failedDeployment: true, stoppedDeployment: true },
+    });
+
+    const monitor = new ReleaseMonitor(this, 'ReleaseMonitor', {
+      target,
+      alarms: [errors, latency],
+      canaries: [canary],
+    });
+    monitor.addLambdaDeploymentGroup(group);
+    monitor.addAlias(live);
+  }
+}
+
+/** What the pipeline deploys to one target: the service stack. */
+export class ServiceStage extends cdk.Stage {
+  constructor(scope: Construct, id: string, target: DeploymentTarget) {
+    super(scope, id, { env: { account: target.account, region: target.region } });
+    new ServiceStack(this, 'Orders', { target });
+  }
+}

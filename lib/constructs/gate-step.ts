@@ -1,0 +1,27 @@
+import { Duration } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+
+/**
+ * A gate the release controller opens or fails: rendered as a CodePipeline manual approval whose
+ * text carries a `[wave-pipelines:<GATE>:<key>]` token. Approvals cost nothing while they wait
+ * (CodePipeline bills action-minutes only for other action types), so a bake of many hours or a
+ * window held over a weekend is free; the controller decides within seconds of an alarm.
+ */
+export class GateStep extends pipelines.Step implements pipelines.ICodePipelineActionFactory {
+  constructor(id: string, private readonly text: string, private readonly timeoutMinutes: number) {
+    super(id);
+  }
+
+  public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
+    stage.addAction(new cpactions.ManualApprovalAction({
+      actionName: options.actionName,
+      runOrder: options.runOrder,
+      additionalInformation: this.text,
+      // Approval timeouts must be 5 minutes or more; we cap them at 7 days.
+      timeout: Duration.minutes(Math.min(Math.max(this.timeoutMinutes, 5), 7 * 24 * 60)),
+    }));
+    return { runOrdersConsumed: 1 };
+  }
+}

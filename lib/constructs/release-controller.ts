@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { controllerRoleName, healthEventBusName, monitorRoleName } from '../model/naming';
+import { planTargets, ReleasePlan } from '../model/plan';
+import { runtimeBundleDir } from './runtime-asset';
+
+/** Props of `ReleaseController`. */
+export interface ReleaseControllerProps {
+  /** The plan the controller enforces (bundled next to its code as `plan.json`). */
+  readonly plan: ReleasePlan;
+  /** ARN of the pipeline it drives. */
+  readonly pipelineArn: string;
+  /** Directory where the function's code (bundle + plan) is staged; inside the cloud assembly. */
+  readonly stagingDirectory: string;
+}
+
+/**
+ * The release controller: one Lambda function in the pipeline account that opens and fails the
+ * pipeline's bake and window gates. It runs every minute (sweep), when an approval starts, and
+ * within seconds of a target's health alarm entering ALARM (forwarded by `ReleaseMonitor` to the
+ * health event bus created here).
+ */
+export class ReleaseController extends Construct {
+  /** The controller function. */
+  public readonly function: lambda.Function;
+  /** Its execution role (fixed name: the targets' monitor roles trust exactly this role). */
+  public readonly role: iam.Role;
+  /** Event bus receiving the targets' alarm state changes. */
+  public readonly healthBus: events.EventBus;
+  /** The stop-all-releases switch: set it to `ON` and no window gate opens anywhere. */
+  public readonly stopSwitch: ssm.StringParameter;
+
+  constructor(scope: Construct, id: string, props: ReleaseControllerProps) {
+    super(scope, id);
+    const plan = props.plan;
+    const stack = cdk.Stack.of(this);
+
+    this.stopSwitch = new ssm.StringParameter(this, 'StopSwitch', {
+      parameterName: plan.stopSwitchParameterName,
+      description: `Set to ON to stop every release of ${plan.pipelineName} at its next window gate; OFF to resume`,
+      stringValue: 'OFF',
+      allowedPattern: '^(ON|OFF)$',
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      roleName: controllerRoleName(plan.pipelineName),
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Release controller of ${plan.pipelineName}: opens and fails its bake and window gates`,
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: cdk.RemovalPolicy.RETAIN,
+    });
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: `cdk-wave-pipelines release controller of ${plan.pipelineName}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(stageCode(props.stagingDirectory, plan)),
+      memorySize: 256,
+      timeout: cdk.Duration.minutes(2),
+      role: this.role,
+      logGroup,
+      // One sweep at a time: two concurrent sweeps could both answer the same approval.
+      reservedConcurrentExecutions: 1,
+    });
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'WriteLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadPipeline',
+      actions: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:ListPipelineExecutions', 'codepipeline:RollbackStage'],
+      resources: [props.pipelineArn],
+    }));
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'AnswerGates',
+      actions: ['codepipeline:PutApprovalResult'],
+      resources: plan.stages.map((s) => `${props.pipelineArn}/${s.name}/*`),
+    }));
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadStopSwitch',
+      actions: ['ssm:GetParameter'],
+      resources: [this.stopSwitch.parameterArn],
+    }));
+    const monitorRoles = [...new Set(planTargets(plan).map((t) => `arn:${stack.partition}:iam::${t.account}:role/${monitorRoleName(plan.pipelineName, t.id)}`))];
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'AssumeMonitorRoles',
+      actions: ['sts:AssumeRole'],
+      resources: monitorRoles,
+    }));
+
+    // Triggers: a sweep every minute, every approval start, every forwarded health alarm.
+    const target = new targets.LambdaFunction(this.function, { retryAttempts: 2 });
+    new events.Rule(this, 'Sweep', {
+      description: `Sweep the gates of ${plan.pipelineName} every minute`,
+      schedule: events.Schedule.rate(cdk.Duration.minutes(1)),
+      targets: [target],
+    });
+    new events.Rule(this, 'GateStarted', {
+      description: `Decide a gate of ${plan.pipelineName} as soon as it starts`,
+      eventPattern: {
+        source: ['aws.codepipeline'],
+        detailType: ['CodePipeline Action Execution State Change'],
+        detail: { pipeline: [plan.pipelineName], state: ['STARTED'], type: { category: ['Approval'] } },
+      },
+      targets: [target],
+    });
+
+    this.healthBus = new events.EventBus(this, 'HealthBus', { eventBusName: healthEventBusName(plan.pipelineName) });
+    const accounts = [...new Set(planTargets(plan).map((t) => t.account))].sort();
+    accounts.forEach((account) => {
+      this.healthBus.addToResourcePolicy(new iam.PolicyStatement({
+        sid: `HealthFrom${account}`,
+        principals: [new iam.AccountPrincipal(account)],
+        actions: ['events:PutEvents'],
+        resources: [this.healthBus.eventBusArn],
+      }));
+    });
+    new events.Rule(this, 'HealthAlarm', {
+      description: `Fail the bake of a target of ${plan.pipelineName} within seconds of its health alarm`,
+      eventBus: this.healthBus,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [target],
+    });
+  }
+}
+
+/** Copies the controller bundle and the plan into one directory: the function's code asset. */
+function stageCode(stagingDirectory: string, plan: ReleasePlan): string {
+  fs.mkdirSync(stagingDirectory, { recursive: true });
+  fs.copyFileSync(path.join(runtimeBundleDir('controller'), 'index.js'), path.join(stagingDirectory, 'index.js'));
+  fs.writeFileSync(path.join(stagingDirectory, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  return stagingDirectory;
+}

@@ -1,0 +1,222 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { ReleaseDeclaration } from '../model/declaration';
+import { gateToken, GATE, regionKey } from '../model/naming';
+import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
+import { Problem } from '../model/problem';
+import { buildReleasePlan } from '../model/release-plan';
+import { ReleaseValidationError, validateDeclaration } from '../model/validation';
+import { describeWindow } from '../model/window';
+import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
+import { GateStep } from './gate-step';
+import { ReleaseController } from './release-controller';
+import { ReleaseMonitor } from './release-monitor';
+
+/** Props of `WavePipeline`. */
+export interface WavePipelineProps {
+  /** Name of the CodePipeline; also prefixes the names of the alarms, roles and parameters it uses. */
+  readonly pipelineName: string;
+  /** Stages, waves, bakes and windows of the release. Validated before anything is created. */
+  readonly release: ReleaseDeclaration;
+  /** Builds the `Stage` deployed to each target (one-box and fleet of every region of every stage). */
+  readonly stageFactory: IDeploymentStageFactory;
+  /** The synth step (as for CDK Pipelines' `CodePipeline`), e.g. a `ShellStep` running `npx cdk synth`. */
+  readonly synth: pipelines.IFileSetProducer;
+  /**
+   * Name of the SSM parameter (pipeline account and region) that stops every release when `ON`.
+   * @default `/cdk-wave-pipelines/<pipelineName>/stop-all-releases`
+   */
+  readonly stopSwitchParameterName?: string;
+  /**
+   * Whether the pipeline updates itself before deploying (CDK Pipelines self-mutation).
+   * @default true
+   */
+  readonly selfMutation?: boolean;
+  /**
+   * CodePipeline execution mode. `SUPERSEDED` lets releases stagger (a newer change in wave 1 while
+   * an older one bakes in wave 4) and lets a newer release that catches up with an older one waiting
+   * at a stage replace it, since it contains every older change. `QUEUED` also staggers but walks
+   * every release through every wave. `PARALLEL` is refused: it has no stage lock, so two releases
+   * could deploy and roll back the same region at once.
+   * @default codepipeline.ExecutionMode.SUPERSEDED
+   */
+  readonly executionMode?: codepipeline.ExecutionMode;
+  /** Defaults for every CodeBuild project of the pipeline (synth, assets, validations). @default - CDK Pipelines defaults */
+  readonly codeBuildDefaults?: pipelines.CodeBuildOptions;
+}
+
+/**
+ * A CodePipeline (type V2) that carries every change through pre-production stages, one-box
+ * deployments and production waves of regions, with a bake after each deployment, automatic
+ * rollback when a target's health alarm goes off, and deployment windows before each production
+ * region. Built on CDK Pipelines: asset publishing, cross-account support and self-mutation are
+ * theirs.
+ */
+export class WavePipeline extends Construct {
+  /** The release plan this pipeline runs (also written to the cloud assembly). */
+  public readonly plan: ReleasePlan;
+  /** The CDK Pipelines pipeline. */
+  public readonly codePipeline: pipelines.CodePipeline;
+  /** The Lambda function and rules that open and fail the bake and window gates. */
+  public readonly controller: ReleaseController;
+  /** Path of the plan file written into the cloud assembly. */
+  public readonly planFile: string;
+
+  private readonly stages = new Map<string, cdk.Stage>();
+
+  constructor(scope: Construct, id: string, props: WavePipelineProps) {
+    super(scope, id);
+    const stack = cdk.Stack.of(this);
+    const problems: Problem[] = [];
+    if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
+      problems.push({ path: 'env', message: `the stack ${stack.stackName} has no explicit account and region; target accounts trust the pipeline's account by id: give the pipeline stack env: { account: "123456789012", region: "us-east-1" }` });
+    }
+    if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
+      problems.push({ path: 'executionMode', message: 'PARALLEL is not supported: it has no stage lock, so two releases could deploy and roll back the same region at once; use SUPERSEDED (default) or QUEUED' });
+    }
+    if (problems.length > 0) throw new ReleaseValidationError(problems);
+
+    this.plan = buildReleasePlan(props.release, {
+      pipelineName: props.pipelineName,
+      pipelineAccount: stack.account,
+      pipelineRegion: stack.region,
+      stopSwitchParameterName: props.stopSwitchParameterName,
+    });
+
+    this.codePipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      pipelineName: props.pipelineName,
+      synth: props.synth,
+      crossAccountKeys: true,
+      selfMutation: props.selfMutation ?? true,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: props.executionMode ?? codepipeline.ExecutionMode.SUPERSEDED,
+      codeBuildDefaults: props.codeBuildDefaults,
+    });
+
+    for (const stage of this.plan.stages) this.addPlannedStage(stage, props.stageFactory, problems);
+    this.checkStackCount(props.release, problems);
+    if (problems.length > 0) throw new ReleaseValidationError(problems);
+
+    this.codePipeline.buildPipeline();
+    this.enableStageRollback();
+
+    const outdir = cdk.Stage.of(this)!.outdir;
+    this.controller = new ReleaseController(this, 'Controller', {
+      plan: this.plan,
+      pipelineArn: stack.formatArn({ service: 'codepipeline', resource: props.pipelineName }),
+      stagingDirectory: path.join(outdir, '.wave-pipelines', `${this.plan.pipelineName}-controller`),
+    });
+    this.planFile = path.join(outdir, planFileName(this.plan.pipelineName));
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(this.planFile, JSON.stringify(this.plan, null, 2) + '\n');
+  }
+
+  /** The underlying `codepipeline.Pipeline` (escape hatch). */
+  public get pipeline(): codepipeline.Pipeline {
+    return this.codePipeline.pipeline;
+  }
+
+  /** The `Stage` your factory built for a target id (e.g. `prod-wave-1-us-east-1-fleet`). */
+  public stageFor(targetId: string): cdk.Stage {
+    const stage = this.stages.get(targetId);
+    if (!stage) throw new Error(`WavePipeline.stageFor: no target "${targetId}"; known targets: ${[...this.stages.keys()].join(', ')}`);
+    return stage;
+  }
+
+  private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[]) {
+    const wave = this.codePipeline.addWave(stage.name);
+    // CDK Pipelines names a wave holding a single stage deployment after that deployment: pass our
+    // stage name down so the CodePipeline stage is always the planned name.
+    const deployments = stage.regions.reduce((n, r) => n + (r.oneBox ? 2 : 1), 0);
+    const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) =>
+      wave.addStage(built, deployments === 1 ? { ...options, stageName: stage.name } as pipelines.AddStageOpts : options);
+    for (const region of stage.regions) {
+      const windowGate = region.window
+        ? new GateStep(
+          'Window',
+          `Deployment window of ${region.region}: ${describeWindow(region.window)}; stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, regionKey(stage.name, region.region))}`,
+          this.plan.maxWindowHoldMinutes + 60)
+        : undefined;
+      let before: pipelines.Step[] = windowGate ? [windowGate] : [];
+      if (region.oneBox) {
+        const oneBoxBake = this.bakeStep(region.oneBox, 'OneBoxBake');
+        addStage(this.createTargetStage(stage, region, region.oneBox, factory, problems), {
+          pre: before,
+          post: oneBoxBake ? [oneBoxBake] : [],
+        });
+        // The fleet's "pre" step is the one-box bake itself: CDK Pipelines adds a step once, so the
+        // fleet stacks wait for it (one-box deploy -> one-box bake -> fleet deploy -> fleet bake).
+        if (oneBoxBake) before = [oneBoxBake];
+      }
+      const validations = region.validations.map((v) => new pipelines.ShellStep(v.name, {
+        commands: v.commands,
+        env: { TARGET_STAGE: stage.name, TARGET_REGION: region.region, TARGET_ACCOUNT: region.account, VALIDATION_KIND: v.kind },
+      }));
+      const fleetBake = this.bakeStep(region.fleet, 'Bake');
+      validations.forEach((v) => fleetBake?.addStepDependency(v));
+      addStage(this.createTargetStage(stage, region, region.fleet, factory, problems), {
+        pre: before,
+        post: [...validations, ...(fleetBake ? [fleetBake] : [])],
+      });
+    }
+  }
+
+  private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
+    if (target.bake.minutes === 0) return undefined;
+    const datapoints = target.bake.minHealthyDatapoints > 0 ? ` and ${target.bake.minHealthyDatapoints} healthy datapoints` : '';
+    return new GateStep(
+      name,
+      `Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}. Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`,
+      target.bake.minutes + 60);
+  }
+
+  private createTargetStage(stage: PlannedStage, region: PlannedRegion, target: PlannedTarget, factory: IDeploymentStageFactory, problems: Problem[]): cdk.Stage {
+    const context: DeploymentTarget = {
+      id: target.id,
+      kind: target.kind,
+      isOneBox: target.kind === 'ONE_BOX',
+      stageName: stage.name,
+      stageKind: stage.kind,
+      account: region.account,
+      region: region.region,
+      pipelineName: this.plan.pipelineName,
+      pipelineAccount: this.plan.pipelineAccount,
+      pipelineRegion: this.plan.pipelineRegion,
+    };
+    const id = `${stage.name}-${region.region}${context.isOneBox ? '-OneBox' : ''}`;
+    const built = factory.createStage(this, id, context);
+    const where = `stageFactory(${target.id})`;
+    if (!(built instanceof cdk.Stage)) {
+      throw new ReleaseValidationError([{ path: where, message: 'did not return a cdk.Stage; return new MyServiceStage(scope, id, { env: { account: target.account, region: target.region } })' }]);
+    }
+    if (built.account !== region.account || built.region !== region.region) {
+      problems.push({ path: where, message: `returned a Stage for ${built.account ?? 'no account'}/${built.region ?? 'no region'}, but the target is ${region.account}/${region.region}; pass env: { account: target.account, region: target.region } to the Stage` });
+    }
+    if (target.bake.minutes > 0 && !ReleaseMonitor.find(built, target.id)) {
+      problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
+    }
+    this.stages.set(target.id, built);
+    return built;
+  }
+
+  /** Stages with more stacks render more actions: re-check the actions-per-stage quota with the real count. */
+  private checkStackCount(release: ReleaseDeclaration, problems: Problem[]) {
+    const stacksPerTarget = Math.max(1, ...[...this.stages.values()].map((s) => s.node.findAll().filter((c) => cdk.Stack.isStack(c)).length));
+    if (stacksPerTarget > 1) problems.push(...validateDeclaration(release, { stacksPerTarget }));
+  }
+
+  /** V2 stage rollback: a failed deployment stage returns to the last successful release by itself. */
+  private enableStageRollback() {
+    const cfn = this.pipeline.node.defaultChild as codepipeline.CfnPipeline;
+    const names = this.pipeline.stages.map((s) => s.stageName);
+    for (const stage of this.plan.stages) {
+      const index = names.indexOf(stage.name);
+      if (index < 0) throw new Error(`internal: pipeline stage ${stage.name} was not rendered (stages: ${names.join(', ')})`);
+      cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'ROLLBACK' });
+    }
+  }
+}

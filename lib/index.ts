@@ -1,0 +1,11 @@
+// The public API of cdk-wave-pipelines.
+export * from './model/declaration';
+export * from './model/plan';
+export * from './model/health-manifest';
+export { DeploymentWindow } from './model/window';
+export { ReleasePlanner } from './model/planner';
+export * from './constructs/deployment-target';
+export * from './constructs/gate-step';
+export * from './constructs/release-monitor';
+export * from './constructs/release-controller';
+export * from './constructs/wave-pipeline';

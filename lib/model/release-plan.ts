@@ -1,0 +1,125 @@
+import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind } from './declaration';
+import { defaultStopSwitchName, targetId } from './naming';
+import {
+  PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND,
+} from './plan';
+import { defaultWaveName, QuotaShape, ReleaseValidationError, validateDeclaration } from './validation';
+import { resolveWindow } from './window';
+
+/** Where the pipeline lives; names of pipeline-level resources. */
+export interface PlanOptions {
+  /** Name of the CodePipeline. */
+  readonly pipelineName: string;
+  /** @default 'unknown' */
+  readonly pipelineAccount?: string;
+  /** @default 'unknown' */
+  readonly pipelineRegion?: string;
+  /** @default `/cdk-wave-pipelines/<pipeline>/stop-all-releases` */
+  readonly stopSwitchParameterName?: string;
+  /**
+   * CloudFormation stacks in each deployment target, for the actions-per-stage quota check.
+   * @default 1
+   */
+  readonly stacksPerTarget?: number;
+}
+
+/**
+ * Defaults that follow the practice AWS describes for its own services: every production
+ * deployment (one-box and fleet) bakes, longer in the first waves where the blast radius is small
+ * and the signal is fresh; one-box is on in production; production waves only start in business
+ * hours on Monday to Thursday, region-local, outside public holidays.
+ */
+export const RELEASE_DEFAULTS = {
+  /** Fleet bake of the first `earlyWaves` production waves, minutes. */
+  earlyWaveBakeMinutes: 60,
+  /** Fleet bake of later waves, minutes. */
+  laterWaveBakeMinutes: 30,
+  /** One-box bake of the first `earlyWaves` waves, minutes. */
+  earlyOneBoxBakeMinutes: 30,
+  /** One-box bake of later waves, minutes. */
+  laterOneBoxBakeMinutes: 15,
+  /** How many waves count as early. */
+  earlyWaves: 2,
+  /** A window gate holding longer than this fails. */
+  maxWindowHoldMinutes: 3 * 24 * 60,
+  /** Pre-production bake, minutes. */
+  preProductionBakeMinutes: 0,
+};
+
+/**
+ * Validates a declaration and resolves every default into the ordered plan the pipeline runs.
+ * Throws `ReleaseValidationError` listing every problem at once.
+ */
+export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions): ReleasePlan {
+  const shape: QuotaShape = { stacksPerTarget: options.stacksPerTarget ?? 1 };
+  const problems = validateDeclaration(decl, shape);
+  if (!options.pipelineName || !/^[A-Za-z0-9.@_-]{1,100}$/.test(options.pipelineName)) {
+    problems.push({ path: 'pipelineName', message: `${JSON.stringify(options.pipelineName)} is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-"` });
+  }
+  if (problems.length > 0) throw new ReleaseValidationError(problems);
+
+  const stages: PlannedStage[] = [];
+  for (const pre of decl.preProduction ?? []) {
+    const bake = resolveBake(pre.bake, undefined, RELEASE_DEFAULTS.preProductionBakeMinutes);
+    stages.push({
+      name: pre.name,
+      kind: STAGE_KIND.PRE_PRODUCTION,
+      wave: 0,
+      regions: pre.regions.map((region): PlannedRegion => ({
+        region,
+        account: pre.account,
+        oneBox: pre.oneBox ? target(pre.name, region, pre.account, TARGET_KIND.ONE_BOX, bake) : undefined,
+        fleet: target(pre.name, region, pre.account, TARGET_KIND.FLEET, bake),
+        validations: (pre.validations ?? []).map((v) => ({
+          name: v.name,
+          kind: v.kind ?? ValidationKind.INTEGRATION,
+          commands: [...v.commands],
+        })),
+      })),
+    });
+  }
+
+  const prod = decl.production;
+  prod.waves.forEach((wave, w) => {
+    const name = wave.name ?? defaultWaveName(w);
+    const account = (wave.account ?? prod.account)!;
+    const early = w < RELEASE_DEFAULTS.earlyWaves;
+    const fleetBake = resolveBake(wave.bake, prod.bake, early ? RELEASE_DEFAULTS.earlyWaveBakeMinutes : RELEASE_DEFAULTS.laterWaveBakeMinutes);
+    const oneBoxBake = resolveBake(wave.oneBoxBake, prod.oneBoxBake, early ? RELEASE_DEFAULTS.earlyOneBoxBakeMinutes : RELEASE_DEFAULTS.laterOneBoxBakeMinutes);
+    stages.push({
+      name,
+      kind: STAGE_KIND.PRODUCTION,
+      wave: w + 1,
+      regions: wave.regions.map((region): PlannedRegion => ({
+        region,
+        account,
+        window: resolveWindow(wave.window ?? prod.window, region),
+        oneBox: (prod.oneBox ?? true) ? target(name, region, account, TARGET_KIND.ONE_BOX, oneBoxBake) : undefined,
+        fleet: target(name, region, account, TARGET_KIND.FLEET, fleetBake),
+        validations: [],
+      })),
+    });
+  });
+
+  return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    pipelineName: options.pipelineName,
+    pipelineAccount: options.pipelineAccount ?? 'unknown',
+    pipelineRegion: options.pipelineRegion ?? 'unknown',
+    stopSwitchParameterName: options.stopSwitchParameterName ?? defaultStopSwitchName(options.pipelineName),
+    maxWindowHoldMinutes: prod.maxWindowHoldMinutes ?? RELEASE_DEFAULTS.maxWindowHoldMinutes,
+    stages,
+  };
+}
+
+function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined, defaultMinutes: number): PlannedBake {
+  return {
+    minutes: own?.minutes ?? inherited?.minutes ?? defaultMinutes,
+    minHealthyDatapoints: own?.minHealthyDatapoints ?? inherited?.minHealthyDatapoints ?? 0,
+    noData: own?.noData ?? inherited?.noData ?? NoDataPolicy.FAIL,
+  };
+}
+
+function target(stageName: string, region: string, account: string, kind: string, bake: PlannedBake): PlannedTarget {
+  return { id: targetId(stageName, region, kind), kind, stageName, region, account, bake };
+}

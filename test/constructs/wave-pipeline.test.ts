@@ -1,0 +1,207 @@
+import * as fs from 'fs';
+import * as cdk from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import {
+  PIPELINE_ACCOUNT, PREPROD_ACCOUNT, PROD_ACCOUNT, THREE_WAVES, TWELVE_REGIONS, TinyFactory, arnString, pipelineApp, pipelineStages,
+} from '../fixtures/apps';
+
+describe('WavePipeline rendering', () => {
+  const built = pipelineApp(THREE_WAVES);
+  const template = built.template();
+  const stages = pipelineStages(template);
+
+  test('is a CodePipeline V2 in SUPERSEDED mode', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { PipelineType: 'V2', ExecutionMode: 'SUPERSEDED', Name: 'orders' });
+  });
+
+  test('stages run in the declared order after source, synth and self-mutation', () => {
+    expect(stages.map((s) => s.name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'beta', 'gamma', 'Prod-Wave-1', 'Prod-Wave-2', 'Prod-Wave-3']);
+  });
+
+  test('every deployment stage rolls back on failure, and only those', () => {
+    for (const s of stages) {
+      const deploys = ['beta', 'gamma'].includes(s.name) || s.name.startsWith('Prod-Wave');
+      expect([s.name, s.onFailure]).toEqual([s.name, deploys ? { Result: 'ROLLBACK' } : undefined]);
+    }
+  });
+
+  test('in every production region: window, one-box deploy, one-box bake, fleet deploy, fleet bake, in that order', () => {
+    for (const s of stages.filter((x) => x.name.startsWith('Prod-Wave'))) {
+      const regions = built.pipeline.plan.stages.find((p) => p.name === s.name)!.regions.map((r) => r.region);
+      for (const region of regions) {
+        const order = (predicate: (name: string) => boolean, what: string) => {
+          const found = s.actions.filter((a) => predicate(a.name));
+          if (found.length !== 1) throw new Error(`${s.name}/${region}: expected one ${what}, found ${found.map((a) => a.name).join(', ') || 'none'}`);
+          return found[0].runOrder;
+        };
+        const oneBox = `${s.name}-${region}-OneBox.`;
+        const fleet = `${s.name}-${region}.`;
+        const window = order((n) => n === `${oneBox}Window`, 'window gate');
+        const oneBoxDeploy = order((n) => n.startsWith(oneBox) && n.endsWith('.Deploy'), 'one-box deploy');
+        const oneBoxBake = order((n) => n === `${oneBox}OneBoxBake`, 'one-box bake');
+        const fleetDeploy = order((n) => n.startsWith(fleet) && n.endsWith('.Deploy'), 'fleet deploy');
+        const fleetBake = order((n) => n === `${fleet}Bake`, 'fleet bake');
+        expect([window, oneBoxDeploy, oneBoxBake, fleetDeploy, fleetBake]).toEqual([...[window, oneBoxDeploy, oneBoxBake, fleetDeploy, fleetBake]].sort((a, b) => a - b));
+        expect(new Set([window, oneBoxDeploy, oneBoxBake, fleetDeploy, fleetBake]).size).toBe(5);
+      }
+    }
+  });
+
+  test('regions of a wave deploy in parallel (same run order), waves one after another', () => {
+    const wave3 = stages.find((s) => s.name === 'Prod-Wave-3')!;
+    const fleetDeploys = wave3.actions.filter((a) => /^Prod-Wave-3-[a-z0-9-]+\d\.Service\.Deploy$/.test(a.name));
+    expect(fleetDeploys.map((a) => a.name).sort()).toEqual([
+      'Prod-Wave-3-ap-northeast-1.Service.Deploy', 'Prod-Wave-3-eu-central-1.Service.Deploy', 'Prod-Wave-3-us-west-2.Service.Deploy',
+    ]);
+    expect(new Set(fleetDeploys.map((a) => a.runOrder)).size).toBe(1);
+  });
+
+  test('bake and window gates are approvals carrying the controller token and the rule', () => {
+    const wave1 = stages.find((s) => s.name === 'Prod-Wave-1')!;
+    const bake = wave1.actions.find((a) => a.name === 'Prod-Wave-1-eu-west-1.Bake')!;
+    expect(bake.category).toBe('Approval');
+    expect(bake.configuration.CustomData).toContain('[wave-pipelines:BAKE:prod-wave-1-eu-west-1-fleet]');
+    expect(bake.configuration.CustomData).toContain('60 min healthy');
+    const window = wave1.actions.find((a) => a.name === 'Prod-Wave-1-eu-west-1-OneBox.Window')!;
+    expect(window.category).toBe('Approval');
+    expect(window.configuration.CustomData).toContain('[wave-pipelines:WINDOW:prod-wave-1-eu-west-1]');
+    expect(window.configuration.CustomData).toContain('Europe/Dublin');
+  });
+
+  test('pre-production: validations run after the deployment and before the bake; no window gate', () => {
+    const gamma = stages.find((s) => s.name === 'gamma')!;
+    const deploy = gamma.actions.find((a) => a.name.endsWith('Deploy'))!;
+    const integ = gamma.actions.find((a) => a.name.endsWith('Integ'))!;
+    const bake = gamma.actions.find((a) => a.name.endsWith('Bake'))!;
+    expect(integ.provider).toBe('CodeBuild');
+    expect(deploy.runOrder).toBeLessThan(integ.runOrder);
+    expect(integ.runOrder).toBeLessThan(bake.runOrder);
+    expect(gamma.actions.filter((a) => a.name.endsWith('Window'))).toEqual([]);
+  });
+
+  test('a zero-minute bake renders no bake gate', () => {
+    const { template: t } = pipelineApp({ production: { account: PROD_ACCOUNT, oneBox: false, bake: { minutes: 0 }, waves: [{ regions: ['us-east-1'] }] } });
+    const wave = pipelineStages(t()).find((s) => s.name === 'Prod-Wave-1')!;
+    expect(wave.actions.map((a) => a.name)).toEqual(['Window', 'us-east-1-Service.Prepare', 'us-east-1-Service.Deploy']);
+  });
+
+  test('the release controller runs every minute, on approval start and on forwarded health alarms', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 120, ReservedConcurrentExecutions: 1 });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Action Execution State Change'], 'detail': { pipeline: ['orders'], state: ['STARTED'], type: { category: ['Approval'] } } },
+    });
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'orders-release-health' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: { 'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'detail': { state: { value: ['ALARM'] } } },
+    });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cdk-wave-pipelines/orders/stop-all-releases', Value: 'OFF' });
+  });
+});
+
+describe('ReleaseMonitor in the targets', () => {
+  const built = pipelineApp(THREE_WAVES);
+  const stage = built.pipeline.stageFor('prod-wave-1-eu-west-1-onebox');
+  const service = Template.fromStack(stage.node.findChild('Service') as cdk.Stack);
+
+  test('one composite alarm per target, named after the pipeline and target', () => {
+    service.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
+    service.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'orders-prod-wave-1-eu-west-1-onebox-release-health' });
+  });
+
+  test('forwards ALARM of its composite alarm to the pipeline account health bus', () => {
+    const rules = Object.values(service.findResources('AWS::Events::Rule')) as any[];
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties.EventPattern['detail-type']).toEqual(['CloudWatch Alarm State Change']);
+    expect(rules[0].Properties.EventPattern.detail).toEqual({ state: { value: ['ALARM'] } });
+    expect(arnString(rules[0].Properties.Targets[0].Arn)).toBe(`arn:aws:events:us-east-1:${PIPELINE_ACCOUNT}:event-bus/orders-release-health`);
+  });
+
+  test('its monitor role trusts only the controller role of the pipeline account', () => {
+    const roles = service.findResources('AWS::IAM::Role', { Properties: { RoleName: 'wave-orders-prod-wave-1-eu-west-1-onebox' } });
+    const [role] = Object.values(roles) as any[];
+    expect(arnString(role.Properties.AssumeRolePolicyDocument.Statement)).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PIPELINE_ACCOUNT}:role/wave-orders-controller` } },
+    ]);
+  });
+
+  test('writes the health manifest the controller reads', () => {
+    const params = service.findResources('AWS::SSM::Parameter', { Properties: { Name: '/cdk-wave-pipelines/orders/prod-wave-1-eu-west-1-onebox/health' } });
+    expect(Object.keys(params)).toHaveLength(1);
+  });
+});
+
+describe('IAM scoping', () => {
+  const { template, stack } = pipelineApp(TWELVE_REGIONS);
+  const t = template();
+
+  test('no policy of the controller grants a "*" action, and it assumes only the monitor roles', () => {
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')) as any[];
+    const controller = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('ControllerRole'));
+    expect(controller).toHaveLength(1);
+    const statements = controller[0].Properties.PolicyDocument.Statement as any[];
+    for (const s of statements) {
+      for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
+    }
+    const assume = statements.find((s) => s.Action === 'sts:AssumeRole');
+    const roles = arnString(stack.resolve(assume.Resource)) as string[];
+    // alpha (1 region) + gamma (2 regions), then one-box and fleet in each of 12 production regions
+    expect(roles).toHaveLength(1 + 2 + 12 * 2);
+    for (const r of roles) expect(r).toMatch(/^arn:aws:iam::(222222222222|333333333333):role\/wave-orders-[a-z0-9-]+$/);
+  });
+
+  test('three accounts, twelve production regions: every region deployed once, bus open to exactly the target accounts', () => {
+    const bus = Object.values(t.findResources('AWS::Events::EventBusPolicy')) as any[];
+    const principals = bus.map((b) => JSON.stringify(b.Properties)).join(' ');
+    expect(principals).toContain(PREPROD_ACCOUNT);
+    expect(principals).toContain(PROD_ACCOUNT);
+    expect(principals).not.toContain('"*"');
+  });
+});
+
+describe('invalid props fail before anything is synthesized, naming field, value and fix', () => {
+  test('a region typo', () => {
+    expect(() => pipelineApp({ production: { account: PROD_ACCOUNT, waves: [{ regions: ['us-east-9'] }] } }))
+      .toThrow('production.waves[0].regions[0]: "us-east-9" is not an AWS region; did you mean "us-east-1"?');
+  });
+  test('an account id with dashes', () => {
+    expect(() => pipelineApp({ production: { account: '3333-3333-3333', waves: [{ regions: ['us-east-1'] }] } }))
+      .toThrow('production.account: "3333-3333-3333" is not a 12-digit AWS account id; write it as "333333333333" (digits only)');
+  });
+  test('a stage factory that forgets the ReleaseMonitor', () => {
+    expect(() => pipelineApp(THREE_WAVES, {}, new TinyFactory(false)))
+      .toThrow(/stageFactory\(beta-us-west-2-fleet\): has no ReleaseMonitor for target "beta-us-west-2-fleet"/);
+  });
+  test('PARALLEL execution mode', () => {
+    expect(() => pipelineApp(THREE_WAVES, { executionMode: codepipeline.ExecutionMode.PARALLEL }))
+      .toThrow(/executionMode: PARALLEL is not supported/);
+  });
+  test('a pipeline stack without an explicit environment', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'NoEnv');
+    expect(() => new (require('../../lib').WavePipeline)(stack, 'P', { pipelineName: 'x', release: THREE_WAVES, stageFactory: new TinyFactory(), synth: undefined }))
+      .toThrow(/env: the stack NoEnv has no explicit account and region/);
+  });
+});
+
+describe('determinism', () => {
+  test('two synths give byte-identical templates and the same plan file', () => {
+    const synth = () => {
+      const { app, pipeline } = pipelineApp(THREE_WAVES);
+      const asm = app.synth();
+      const files = asm.stacks.map((s) => [s.stackName, fs.readFileSync(s.templateFullPath, 'utf8')]);
+      for (const nested of asm.nestedAssemblies) {
+        for (const s of nested.nestedAssembly.stacks) files.push([s.stackName, fs.readFileSync(s.templateFullPath, 'utf8')]);
+      }
+      return { files, plan: fs.readFileSync(pipeline.planFile, 'utf8') };
+    };
+    const a = synth();
+    const b = synth();
+    expect(a.files.length).toBeGreaterThan(10);
+    expect(b.files).toEqual(a.files);
+    expect(b.plan).toEqual(a.plan);
+    expect(JSON.parse(a.plan).pipelineName).toBe('orders');
+  });
+});
