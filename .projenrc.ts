@@ -47,9 +47,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/setup.ts'],
       testTimeout: 120_000,
+      // Sources, not the jsii output compiled beside them: tests never run stale JavaScript.
+      moduleFileExtensions: ['ts', 'js', 'json', 'node'],
     },
   },
   tsconfigDev: { compilerOptions: { esModuleInterop: true } },

@@ -31,9 +31,9 @@ export interface DeploymentTarget {
 /** Creates the `Stage` (your service's stacks) deployed to one target. */
 export interface IDeploymentStageFactory {
   /**
-   * Build the stage for `target`. Create it in `scope` with `id`, and give it
+   * Build the stage for `target`. Create it in `scope` with `constructId`, and give it
    * `env: { account: target.account, region: target.region }`. Add a `ReleaseMonitor` to it,
    * so the bake has a health signal to watch.
    */
-  createStage(scope: Construct, id: string, target: DeploymentTarget): cdk.Stage;
+  createStage(scope: Construct, constructId: string, target: DeploymentTarget): cdk.Stage;
 }
