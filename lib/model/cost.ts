@@ -126,7 +126,7 @@ export function estimateReleaseCost(plan: ReleasePlan, timeline: Timeline, prici
       'CodePipeline: CodeBuild validation actions',
       validationMinutes, 'action-minute', p.actionMinuteUsd),
     item('codepipeline-approval-actions',
-      'CodePipeline: bake and window gates (manual approvals driven by the controller Lambda; not charged)',
+      'CodePipeline: bake and window gates, manual approvals driven by the controller Lambda, not charged',
       approvalMinutes(timeline), 'action-minute', 0),
     item('codebuild-compute',
       'CodeBuild compute: synth, self-mutation, assets and validations',

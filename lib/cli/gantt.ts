@@ -1,0 +1,191 @@
+/**
+ * The release as a picture: one self-contained HTML file with an inline SVG Gantt chart. No
+ * scripts, no fonts or styles from elsewhere, no external URLs, so it can be attached to a
+ * change review or opened offline.
+ *
+ * One row per region of each stage; one bar per timeline entry (window wait, deploy, bake,
+ * validate, rollback); the hours a row's deployment window is closed are shaded; dashed lines mark
+ * where each stage starts; the time axis is UTC.
+ */
+import { durationText, utcText } from './time-text';
+import { ReleaseCostEstimate } from '../model/cost';
+import { ReleasePlan, ResolvedWindow } from '../model/plan';
+import { Timeline, TimelineEntry } from '../model/simulate';
+import { describeWindow, windowStatus } from '../model/window';
+
+const LABEL_WIDTH = 260;
+const CHART_WIDTH = 1000;
+const ROW_HEIGHT = 26;
+const BAR_HEIGHT = 14;
+const AXIS_HEIGHT = 40;
+const HOUR_MS = 3_600_000;
+
+/** Colours of the phases, also shown in the legend. */
+const PHASES: ReadonlyArray<[string, string, string]> = [
+  ['WINDOW_WAIT', '#c9c9c9', 'window wait'],
+  ['DEPLOY', '#3b7dd8', 'deploy'],
+  ['BAKE', '#f0a830', 'bake'],
+  ['VALIDATE', '#5aa469', 'validate'],
+  ['ROLLBACK', '#c0392b', 'rollback'],
+];
+
+interface Row {
+  readonly stageName: string;
+  readonly region: string;
+  readonly window?: ResolvedWindow;
+  readonly entries: TimelineEntry[];
+}
+
+/** The HTML document. */
+export function renderGanttHtml(plan: ReleasePlan, timeline: Timeline, cost: ReleaseCostEstimate): string {
+  const t0 = timeline.start.getTime();
+  const t1 = Math.max(timeline.finish.getTime(), t0 + HOUR_MS);
+  const x = (t: number) => LABEL_WIDTH + ((t - t0) / (t1 - t0)) * CHART_WIDTH;
+  const rows: Row[] = plan.stages.flatMap((stage) => stage.regions.map((region) => ({
+    stageName: stage.name,
+    region: region.region,
+    window: region.window,
+    entries: timeline.entries.filter((e) => e.stageName === stage.name && e.region === region.region),
+  })));
+  const height = AXIS_HEIGHT + rows.length * ROW_HEIGHT + 10;
+  const width = LABEL_WIDTH + CHART_WIDTH + 20;
+  const svg: string[] = [];
+
+  svg.push(`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Release timeline">`);
+  svg.push('<defs><pattern id="stopped" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+    + '<rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#999999"/></pattern></defs>');
+
+  // Time axis (UTC).
+  const step = tickStep(t1 - t0);
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+    const tx = x(t).toFixed(1);
+    svg.push(`<line class="tick" x1="${tx}" y1="${AXIS_HEIGHT - 6}" x2="${tx}" y2="${height - 10}"/>`);
+    svg.push(`<text class="axis" x="${tx}" y="${AXIS_HEIGHT - 10}">${escape(tickLabel(t))}</text>`);
+  }
+
+  rows.forEach((row, i) => {
+    const y = AXIS_HEIGHT + i * ROW_HEIGHT;
+    svg.push(`<g class="row" data-stage="${escape(row.stageName)}" data-region="${escape(row.region)}">`);
+    if (i % 2 === 0) svg.push(`<rect class="stripe" x="0" y="${y}" width="${width}" height="${ROW_HEIGHT}"/>`);
+    svg.push(`<text class="label" x="8" y="${y + 17}">${escape(row.stageName)} · ${escape(row.region)}`
+      + `${row.entries.length === 0 ? ' (never started)' : ''}</text>`);
+    if (row.window) {
+      for (const [from, to] of closedPeriods(row.window, t0, t1)) {
+        svg.push(`<rect class="closed" x="${x(from).toFixed(1)}" y="${y + 2}" width="${(x(to) - x(from)).toFixed(1)}" height="${ROW_HEIGHT - 4}">`
+          + `<title>window closed ${escape(utcText(new Date(from)))} to ${escape(utcText(new Date(to)))}: ${escape(describeWindow(row.window))}</title></rect>`);
+      }
+    }
+    for (const entry of row.entries) {
+      const bx = x(entry.start.getTime());
+      const bw = Math.max(1, x(entry.end.getTime()) - bx);
+      const minutes = Math.round((entry.end.getTime() - entry.start.getTime()) / 60_000);
+      svg.push(`<rect class="bar ${entry.phase.toLowerCase()} ${entry.status.toLowerCase()}" x="${bx.toFixed(1)}" `
+        + `y="${y + (ROW_HEIGHT - BAR_HEIGHT) / 2}" width="${bw.toFixed(1)}" height="${BAR_HEIGHT}">`
+        + `<title>${escape(`${entry.targetId ?? row.region}: ${entry.detail} (${entry.status}), `
+        + `${utcText(entry.start)} to ${utcText(entry.end)}, ${durationText(minutes)}`)}</title></rect>`);
+    }
+    svg.push('</g>');
+  });
+
+  // Stage boundaries, drawn last so they stay visible over the bars.
+  for (const stage of timeline.stages) {
+    if (!stage.start) continue;
+    const sx = x(stage.start.getTime()).toFixed(1);
+    svg.push(`<line class="stage" x1="${sx}" y1="${AXIS_HEIGHT - 4}" x2="${sx}" y2="${height - 10}"><title>${escape(stage.name)} starts ${escape(utcText(stage.start))}</title></line>`);
+  }
+  svg.push('</svg>');
+
+  const legend = PHASES.map(([phase, , label]) =>
+    `<span><svg width="14" height="14"><rect class="swatch ${phase.toLowerCase()}" width="14" height="14"/></svg> ${label}</span>`);
+  legend.push('<span><svg width="14" height="14"><rect class="closed" width="14" height="14"/></svg> window closed</span>');
+  legend.push('<span><svg width="14" height="14"><rect class="swatch failed" width="14" height="14"/></svg> failed</span>');
+  legend.push('<span><svg width="14" height="14"><rect class="swatch rolled_back" width="14" height="14"/></svg> stopped by the stage rollback</span>');
+  legend.push('<span><svg width="14" height="4"><line class="stage" x1="0" y1="2" x2="14" y2="2"/></svg> stage starts</span>');
+
+  const summary = [
+    `Outcome ${timeline.outcome}`,
+    `from ${utcText(timeline.start)} to ${utcText(timeline.finish)}`,
+    `lead time ${durationText(timeline.leadTimeMinutes)}`,
+    `estimated pipeline cost $${cost.totalUsd.toFixed(2)}`,
+  ];
+  const notes: string[] = [];
+  if (timeline.stuck) notes.push(`Stuck: ${timeline.stuck}`);
+  if (timeline.rolledBack.length > 0) notes.push(`Rolled back: ${timeline.rolledBack.join(', ')}`);
+  if (timeline.neverStarted.length > 0) notes.push(`Never started: ${timeline.neverStarted.join(', ')}`);
+
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<title>${escape(`Release timeline: ${plan.pipelineName}`)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    `<h1>${escape(plan.pipelineName)}: one simulated release</h1>`,
+    `<p class="summary">${summary.map(escape).join(' · ')}</p>`,
+    ...notes.map((n) => `<p class="note">${escape(n)}</p>`),
+    `<p class="legend">${legend.join('\n')}</p>`,
+    svg.join('\n'),
+    '<p class="foot">Times on the axis are UTC. Shaded: the row\'s deployment window is closed '
+      + '(the gate only holds a region before it deploys). Hover a bar for its details.</p>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** The periods in [t0, t1) during which a window is closed, from `windowStatus`. */
+function closedPeriods(window: ResolvedWindow, t0: number, t1: number): Array<[number, number]> {
+  const periods: Array<[number, number]> = [];
+  let t = t0;
+  // Each step jumps to the next opening or closing, so this loops about twice a day of chart.
+  for (let guard = 0; t < t1 && guard < 10_000; guard++) {
+    const status = windowStatus(window, new Date(t));
+    if (status.open) {
+      if (!status.closesAt) break;
+      t = status.closesAt.getTime();
+    } else {
+      const opens = status.opensAt ? Math.min(status.opensAt.getTime(), t1) : t1;
+      periods.push([t, opens]);
+      t = opens;
+    }
+  }
+  return periods;
+}
+
+function tickStep(spanMs: number): number {
+  for (const hours of [1, 2, 3, 6, 12, 24, 48, 96, 168]) {
+    if (spanMs / (hours * HOUR_MS) <= 14) return hours * HOUR_MS;
+  }
+  return 336 * HOUR_MS;
+}
+
+function tickLabel(t: number): string {
+  // `Tue 2025-03-04 08:00 UTC` -> `Tue 03-04 08:00`
+  const text = utcText(new Date(t));
+  return `${text.slice(0, 4)}${text.slice(9, 20)}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const STYLE = [
+  'body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:24px;color:#222}',
+  'h1{font-size:20px;margin:0 0 8px}',
+  '.summary,.note,.legend,.foot{font-size:13px;margin:4px 0}',
+  '.note{color:#a02c1c}',
+  '.legend span{margin-right:16px;white-space:nowrap}',
+  '.legend svg{vertical-align:middle}',
+  '.stripe{fill:#f6f7f9}',
+  '.label{font-size:12px;fill:#222}',
+  '.axis{font-size:10px;fill:#555;text-anchor:middle}',
+  '.tick{stroke:#e1e3e6;stroke-width:1}',
+  '.stage{stroke:#444;stroke-width:1.5;stroke-dasharray:4 3}',
+  '.closed{fill:#d9d9e8;fill-opacity:0.6}',
+  ...PHASES.map(([phase, colour]) => `.bar.${phase.toLowerCase()},.swatch.${phase.toLowerCase()}{fill:${colour}}`),
+  '.bar.failed,.swatch.failed{stroke:#8b0000;stroke-width:2}',
+  '.swatch.failed{fill:#ffffff}',
+  '.bar.rolled_back:not(.rollback),.swatch.rolled_back{fill:url(#stopped)}',
+].join('\n');

@@ -1,0 +1,146 @@
+/**
+ * The text `wave-pipelines plan` prints: the stages in order, each region's settings and simulated
+ * times, the outcome, the rollback replay and the cost of one release. Deterministic for a given
+ * plan, start and options: no clock, no locale.
+ */
+import { bothText, durationText, regionTimeZone, utcText } from './time-text';
+import { ReleaseCostEstimate } from '../model/cost';
+import { PlannedRegion, PlannedStage, ReleasePlan } from '../model/plan';
+import { SimulatedFailure, Timeline, TimelineEntry } from '../model/simulate';
+import { describeWindow } from '../model/window';
+
+/** What the report is about besides the plan itself. */
+export interface PlanReportInput {
+  readonly plan: ReleasePlan;
+  readonly planFile: string;
+  readonly timeline: Timeline;
+  readonly cost: ReleaseCostEstimate;
+  readonly deployMinutes: number;
+  readonly validationMinutes: number;
+  readonly failure?: SimulatedFailure;
+}
+
+export function renderPlanReport(input: PlanReportInput): string {
+  const { plan, timeline } = input;
+  const out: string[] = [];
+  out.push(`Pipeline ${plan.pipelineName} (account ${plan.pipelineAccount}, region ${plan.pipelineRegion})`);
+  out.push(`  plan file    ${input.planFile}`);
+  out.push(`  stop switch  ${plan.stopSwitchParameterName}`);
+  out.push(`  window hold  a window gate fails after holding ${durationText(plan.maxWindowHoldMinutes)}`);
+  out.push(`  simulation   release starts ${utcText(timeline.start)}; each deployment ${input.deployMinutes} min, `
+    + `each validation ${input.validationMinutes} min`);
+  out.push('');
+
+  plan.stages.forEach((stage, i) => {
+    out.push(...stageLines(stage, i, plan.stages.length, timeline));
+    out.push('');
+  });
+
+  out.push(`Release ${timeline.outcome}`);
+  out.push(`  from ${utcText(timeline.start)} to ${utcText(timeline.finish)}`);
+  out.push(`  lead time ${durationText(timeline.leadTimeMinutes)} (${timeline.leadTimeMinutes} min)`);
+  if (timeline.stuck) out.push(`  stuck: ${timeline.stuck}`);
+  if (timeline.neverStarted.length > 0) out.push(`  never started: ${timeline.neverStarted.join(', ')}`);
+  out.push('');
+
+  if (input.failure) {
+    out.push(...rollbackLines(input.failure, plan, timeline));
+    out.push('');
+  }
+  out.push(...costLines(input.cost));
+  return `${out.join('\n')}\n`;
+}
+
+function stageLines(stage: PlannedStage, index: number, count: number, timeline: Timeline): string[] {
+  const kind = stage.kind === 'PRODUCTION' ? `production wave ${stage.wave}` : 'pre-production';
+  const ran = timeline.stages.find((s) => s.name === stage.name);
+  const lines = [`Stage ${index + 1}/${count}  ${stage.name}  (${kind}, ${stage.regions.length} region${stage.regions.length === 1 ? '' : 's'} in parallel)`];
+  if (ran?.start && ran.end) {
+    const minutes = Math.round((ran.end.getTime() - ran.start.getTime()) / 60_000);
+    lines.push(`  starts ${utcText(ran.start)}, ends ${utcText(ran.end)} (${durationText(minutes)})${ran.status === 'DONE' ? '' : `, ${ran.status}`}`);
+  } else {
+    lines.push('  never starts');
+  }
+  for (const region of stage.regions) lines.push(...regionLines(stage, region, timeline));
+  return lines;
+}
+
+function regionLines(stage: PlannedStage, region: PlannedRegion, timeline: Timeline): string[] {
+  const zone = regionTimeZone(region);
+  const bakes = region.oneBox
+    ? `one-box ${region.oneBox.bake.minutes} min, fleet ${region.fleet.bake.minutes} min`
+    : `fleet ${region.fleet.bake.minutes} min`;
+  const lines = [
+    `  ${region.region}  account ${region.account}  one-box: ${region.oneBox ? 'yes' : 'no'}  bake: ${bakes}`,
+    `    window       ${region.window ? describeWindow(region.window) : 'none (deploys as soon as the stage starts)'}`,
+  ];
+  if (region.validations.length > 0) {
+    lines.push(`    validations  ${region.validations.map((v) => `${v.name} (${v.kind})`).join(', ')}`);
+  }
+  const entries = timeline.entries.filter((e) => e.stageName === stage.name && e.region === region.region);
+  if (entries.length === 0) return lines;
+  const wait = entries.find((e) => e.phase === 'WINDOW_WAIT');
+  if (wait) {
+    lines.push(`    waits        from ${bothText(wait.start, zone)}`);
+    lines.push(`                 until ${bothText(wait.end, zone)}${wait.status === 'DONE' ? '' : `, ${statusWords(wait)}`}`);
+  }
+  const work = entries.filter((e) => e.phase !== 'WINDOW_WAIT');
+  if (work.length > 0) {
+    const last = entries[entries.length - 1];
+    lines.push(`    deploys      ${bothText(work[0].start, zone)}`);
+    lines.push(`    ends         ${bothText(last.end, zone)}${regionOutcome(entries)}`);
+  }
+  return lines;
+}
+
+function regionOutcome(entries: TimelineEntry[]): string {
+  if (entries.some((e) => e.phase === 'ROLLBACK')) return ', rolled back';
+  if (entries.some((e) => e.status === 'ROLLED_BACK')) return ', stopped by the stage rollback';
+  return '';
+}
+
+function statusWords(entry: TimelineEntry): string {
+  return entry.status === 'FAILED' ? 'the gate gives up' : 'stopped by the stage rollback';
+}
+
+function rollbackLines(failure: SimulatedFailure, plan: ReleasePlan, timeline: Timeline): string[] {
+  const failed = timeline.entries.find((e) => e.targetId === failure.targetId && e.status === 'FAILED');
+  const lines = [`Rollback replay: ${failure.targetId} fails ${failure.afterBakeMinutes} min into its bake`];
+  if (!failed) {
+    lines.push('  the release never reaches that target, so the failure does not happen');
+    return lines;
+  }
+  const region = plan.stages.flatMap((s) => s.regions).find((r) => r.fleet.id === failure.targetId || r.oneBox?.id === failure.targetId)!;
+  lines.push(`  fails at ${bothText(failed.end, regionTimeZone(region))}`);
+  lines.push(`  ${failed.stageName} fails; CodePipeline's stage rollback redeploys the previous version of every target `
+    + `of ${failed.stageName} that had started deploying, in every region of the stage, not only ${failed.region}:`);
+  for (const entry of timeline.entries.filter((e) => e.phase === 'ROLLBACK')) {
+    lines.push(`    ${entry.targetId}  ${utcText(entry.start)} to ${utcText(entry.end)}`);
+  }
+  const stopped = timeline.entries.filter((e) => e.status === 'ROLLED_BACK' && e.phase !== 'ROLLBACK');
+  for (const entry of stopped) {
+    lines.push(`  stopped: ${entry.region} ${entry.phase.toLowerCase().replace('_', ' ')}${entry.targetId ? ` of ${entry.targetId}` : ''} at ${utcText(entry.end)}`);
+  }
+  lines.push(`  rolled back: ${timeline.rolledBack.join(', ') || 'nothing'}`);
+  lines.push(`  never started: ${timeline.neverStarted.join(', ') || 'nothing (it was the last stage)'}`);
+  lines.push(`  release ends ${utcText(timeline.finish)}`);
+  return lines;
+}
+
+function costLines(cost: ReleaseCostEstimate): string[] {
+  const lines = [`Estimated pipeline cost of one release: $${cost.totalUsd.toFixed(2)}`];
+  for (const item of cost.lineItems) {
+    lines.push(`  $${item.costUsd.toFixed(4).padStart(8)}  ${item.description} (${round(item.quantity)} ${item.unit} x $${priceText(item.unitPriceUsd)})`);
+  }
+  lines.push(`  ${cost.inActionBakeComparison.description}`);
+  return lines;
+}
+
+/** `0.0000002`, not `2.0000000000000002e-7`. */
+function priceText(value: number): string {
+  return value === 0 ? '0' : value.toFixed(10).replace(/0+$/, '');
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
