@@ -1,0 +1,195 @@
+/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/**
+ * AWS SDK clients of the release controller and the rollback: created once per container, cached
+ * per account and region (and, in target accounts, per monitor role), with bounded retries and
+ * HTTP timeouts well below the Lambda timeout.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { SyntheticsClient } from '@aws-sdk/client-synthetics';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+
+/** Session name the controller uses in target accounts (shows in their CloudTrail). */
+export const CONTROLLER_SESSION_NAME = 'wave-pipelines-controller';
+
+/** Clients in the pipeline account and region, with the Lambda's own role. */
+export interface PipelineClients {
+  readonly codePipeline: CodePipelineClient;
+  readonly ssm: SSMClient;
+}
+
+/** Clients in a target account and region, through the target's monitor role. */
+export interface TargetClients {
+  readonly ssm: SSMClient;
+  readonly cloudWatch: CloudWatchClient;
+  readonly synthetics: SyntheticsClient;
+  readonly codeDeploy: CodeDeployClient;
+  readonly lambda: LambdaClient;
+}
+
+export interface TargetAccess {
+  readonly account: string;
+  readonly region: string;
+  /** Full ARN of the role to assume. */
+  readonly roleArn: string;
+}
+
+export interface ClientFactory {
+  pipeline(): PipelineClients;
+  /**
+   * Assumes the role (credentials cached until shortly before they expire) and returns the
+   * clients. Rejects with `RoleAssumptionError` when the role cannot be assumed.
+   */
+  target(access: TargetAccess): Promise<TargetClients>;
+}
+
+/** The monitor role of a target could not be assumed. */
+export class RoleAssumptionError extends Error {
+  constructor(readonly roleArn: string, readonly cause: unknown) {
+    super(`cannot assume role ${roleArn}: ${errorText(cause)}; deploy the target's ReleaseMonitor and check that its trust policy allows the release controller's role`);
+    this.name = 'RoleAssumptionError';
+  }
+}
+
+export interface AwsClientFactoryOptions {
+  /** Region of the pipeline (and of the controller Lambda). */
+  readonly pipelineRegion: string;
+  /** Clock used only to tell whether cached role credentials are about to expire. */
+  readonly now: () => Date;
+  /**
+   * Base delay of the exponential retry backoff, in ms. Tests set it tiny so that a throttled
+   * call is retried for real without slowing the test down.
+   * @default - the SDK's standard retry mode delays
+   */
+  readonly retryBaseDelayMs?: number;
+  /** Replaces the HTTP handler (tests). @default - node HTTP with 2 s connect and 5 s request timeouts */
+  readonly requestHandler?: unknown;
+}
+
+export const MAX_ATTEMPTS = 5;
+const REQUEST_TIMEOUT_MS = 5_000;
+const CONNECTION_TIMEOUT_MS = 2_000;
+/** Refresh assumed-role credentials this long before they expire. */
+const CREDENTIAL_MARGIN_MS = 5 * 60_000;
+const SESSION_SECONDS = 3600;
+
+interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+/** Builds the client factory used by the Lambda handlers. */
+export function createAwsClientFactory(options: AwsClientFactoryOptions): ClientFactory {
+  const common = (region: string) => ({
+    region,
+    maxAttempts: MAX_ATTEMPTS,
+    ...(options.retryBaseDelayMs !== undefined
+      ? { retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, (attempt: number) => options.retryBaseDelayMs! * 2 ** attempt) }
+      : { retryMode: 'standard' }),
+    requestHandler: (options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS }) as any,
+  });
+
+  let pipelineClients: PipelineClients | undefined;
+  let sts: STSClient | undefined;
+  const credentials = new Map<string, Promise<Credentials>>();
+  const targets = new Map<string, TargetClients>();
+
+  async function assume(roleArn: string): Promise<Credentials> {
+    const cached = credentials.get(roleArn);
+    if (cached) {
+      try {
+        const creds = await cached;
+        if (creds.expiration.getTime() - CREDENTIAL_MARGIN_MS > options.now().getTime()) return creds;
+      } catch {
+        // a failed assumption is retried on the next call rather than cached
+      }
+    }
+    sts ??= new STSClient(common(options.pipelineRegion));
+    const pending = sts.send(new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: CONTROLLER_SESSION_NAME,
+      DurationSeconds: SESSION_SECONDS,
+    })).then((out) => {
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration ?? new Date(options.now().getTime() + SESSION_SECONDS * 1000),
+      };
+    });
+    credentials.set(roleArn, pending);
+    try {
+      return await pending;
+    } catch (err) {
+      credentials.delete(roleArn);
+      throw new RoleAssumptionError(roleArn, err);
+    }
+  }
+
+  return {
+    pipeline() {
+      pipelineClients ??= {
+        codePipeline: new CodePipelineClient(common(options.pipelineRegion)),
+        ssm: new SSMClient(common(options.pipelineRegion)),
+      };
+      return pipelineClients;
+    },
+    async target(access) {
+      // Surfaces a role that cannot be assumed here, with a clear message, rather than inside
+      // the first call of some client.
+      await assume(access.roleArn);
+      const key = `${access.account}/${access.region}/${access.roleArn}`;
+      let clients = targets.get(key);
+      if (!clients) {
+        const config = { ...common(access.region), credentials: () => assume(access.roleArn) };
+        clients = {
+          ssm: new SSMClient(config),
+          cloudWatch: new CloudWatchClient(config),
+          synthetics: new SyntheticsClient(config as any),
+          codeDeploy: new CodeDeployClient(config),
+          lambda: new LambdaClient(config),
+        };
+        targets.set(key, clients);
+      }
+      return clients;
+    },
+  };
+}
+
+/** `Name: message` of an SDK error (or anything thrown). */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
+  return String(err);
+}
+
+/** The SDK error name (`AccessDeniedException`, `ParameterNotFound`, ...). */
+export function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : '';
+}
+
+const TRANSIENT = new Set([
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException',
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ServiceUnavailable', 'ServiceUnavailableException',
+  'InternalFailure', 'InternalServerError', 'InternalServiceError', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
+]);
+
+/**
+ * Whether an error (after the SDK's own retries) is a passing condition, such as throttling, a
+ * timeout or a 5xx, rather than a configuration problem such as AccessDenied or a missing resource.
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof RoleAssumptionError) return isTransient(err.cause);
+  if (!(err instanceof Error)) return false;
+  const meta = (err as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const code = (err as { code?: string }).code;
+  return TRANSIENT.has(err.name) || (code !== undefined && TRANSIENT.has(code))
+    || (meta?.httpStatusCode !== undefined && meta.httpStatusCode >= 500);
+}

@@ -1,0 +1,252 @@
+/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/**
+ * Reads one target's release-health signal through its monitor role and turns it into the
+ * `BakeObservation` that `decideBake` (lib/model/bake.ts) decides on. Every read that fails
+ * raises `SignalUnreadableError` saying what could not be read and how to fix it.
+ */
+import {
+  AlarmType, CompositeAlarm, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, HistoryItemType,
+  MetricAlarm, MetricDataQuery, ScanBy,
+} from '@aws-sdk/client-cloudwatch';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetCanaryRunsCommand } from '@aws-sdk/client-synthetics';
+import { TargetClients, errorName, errorText, isTransient } from './aws-clients';
+import { AlarmObservation, BakeObservation, CanaryObservation, MetricAlarmObservation } from '../model/bake';
+import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../model/health-manifest';
+import { healthParameterName } from '../model/naming';
+import { PlannedTarget, ReleasePlan } from '../model/plan';
+
+/** A part of the health signal could not be read. */
+export class SignalUnreadableError extends Error {
+  /** Throttling, a timeout or a 5xx that outlasted the SDK's retries: the next sweep may succeed. */
+  readonly transient: boolean;
+  constructor(what: string, fix: string, cause?: unknown) {
+    super(`cannot read ${what}${cause === undefined ? '' : `: ${errorText(cause)}`}; ${fix}`);
+    this.name = 'SignalUnreadableError';
+    this.transient = cause !== undefined && isTransient(cause);
+  }
+}
+
+const ACCESS_FIX = "check the target's monitor role (deploy the target's ReleaseMonitor)";
+const CANARY_RUNS = 5;
+/** Upper bound on GetMetricData pages per alarm (a page holds 100,800 datapoints). */
+const MAX_METRIC_PAGES = 20;
+
+function where(target: PlannedTarget): string {
+  return `account ${target.account} ${target.region}`;
+}
+
+/** Reads and checks the target's health manifest (the SSM parameter written by ReleaseMonitor). */
+export async function readHealthManifest(clients: TargetClients, plan: ReleasePlan, target: PlannedTarget): Promise<HealthManifest> {
+  const name = healthParameterName(plan.pipelineName, target.id);
+  let value: string | undefined;
+  try {
+    const out = await clients.ssm.send(new GetParameterCommand({ Name: name }));
+    value = out.Parameter?.Value;
+  } catch (err) {
+    const fix = errorName(err) === 'ParameterNotFound'
+      ? `deploy the ReleaseMonitor of target ${target.id} to ${where(target)}`
+      : ACCESS_FIX;
+    throw new SignalUnreadableError(`health parameter ${name} in ${where(target)}`, fix, err);
+  }
+  let manifest: HealthManifest;
+  try {
+    manifest = JSON.parse(value ?? '') as HealthManifest;
+  } catch (err) {
+    throw new SignalUnreadableError(`health parameter ${name} in ${where(target)}`, 'its value is not JSON; redeploy the ReleaseMonitor', err);
+  }
+  const problems: string[] = [];
+  if (manifest?.schemaVersion !== HEALTH_MANIFEST_VERSION) problems.push(`schemaVersion is ${JSON.stringify(manifest?.schemaVersion)}, expected ${HEALTH_MANIFEST_VERSION}`);
+  if (manifest?.targetId !== target.id) problems.push(`targetId is ${JSON.stringify(manifest?.targetId)}, expected "${target.id}"`);
+  if (typeof manifest?.compositeAlarmName !== 'string') problems.push('compositeAlarmName is missing');
+  for (const field of ['alarmNames', 'canaryNames', 'deploymentGroups', 'aliases'] as const) {
+    if (!Array.isArray(manifest?.[field])) problems.push(`${field} is not a list`);
+  }
+  if (problems.length > 0) {
+    throw new SignalUnreadableError(`health parameter ${name} in ${where(target)}`, `${problems.join(', ')}; redeploy the ReleaseMonitor with this version of cdk-wave-pipelines`);
+  }
+  return manifest;
+}
+
+export interface ObserveOptions {
+  readonly plan: ReleasePlan;
+  readonly target: PlannedTarget;
+  readonly bakeStart: Date;
+  readonly now: Date;
+}
+
+/** Reads everything `decideBake` needs about one target. */
+export async function observeBake(clients: TargetClients, options: ObserveOptions): Promise<BakeObservation> {
+  const { target, bakeStart, now } = options;
+  const manifest = await readHealthManifest(clients, options.plan, target);
+
+  const names = [manifest.compositeAlarmName, ...manifest.alarmNames];
+  const { composites, metrics } = await describeAlarms(clients, target, names);
+  const composite = composites.get(manifest.compositeAlarmName);
+  const missing = names.filter((n) => !composites.has(n) && !metrics.has(n));
+  if (!composite || missing.length > 0) {
+    throw new SignalUnreadableError(
+      `alarm${missing.length === 1 ? '' : 's'} ${missing.join(', ')} in ${where(target)}`,
+      `the alarm${missing.length === 1 ? ' does' : 's do'} not exist (or ${manifest.compositeAlarmName} is not a composite alarm); deploy the target's ReleaseMonitor`,
+    );
+  }
+
+  // Datapoints only matter once the bake time has run; skipping them before keeps a long bake cheap.
+  const elapsed = now.getTime() - bakeStart.getTime() >= target.bake.minutes * 60_000 && target.bake.minutes > 0;
+
+  const compositeAlarm: AlarmObservation = {
+    name: composite.AlarmName!,
+    state: composite.StateValue ?? 'INSUFFICIENT_DATA',
+    stateReason: composite.StateReason,
+    alarmedAt: await alarmedSince(clients, target, composite.AlarmName!, bakeStart, now),
+  };
+  const metricAlarms: MetricAlarmObservation[] = [];
+  for (const name of manifest.alarmNames) {
+    const alarm = metrics.get(name)!;
+    metricAlarms.push({
+      name,
+      state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
+      stateReason: alarm.StateReason,
+      alarmedAt: await alarmedSince(clients, target, name, bakeStart, now),
+      threshold: alarm.Threshold,
+      comparisonOperator: alarm.ComparisonOperator,
+      ...(elapsed ? { values: await metricValues(clients, target, alarm, bakeStart, now) } : {}),
+    });
+  }
+
+  const canaries: CanaryObservation[] = [];
+  for (const name of manifest.canaryNames) canaries.push(await canaryRuns(clients, target, name));
+
+  return { targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries };
+}
+
+async function describeAlarms(clients: TargetClients, target: PlannedTarget, names: string[]) {
+  const composites = new Map<string, CompositeAlarm>();
+  const metrics = new Map<string, MetricAlarm>();
+  // DescribeAlarms takes at most 100 names.
+  for (let i = 0; i < names.length; i += 100) {
+    let nextToken: string | undefined;
+    do {
+      let out;
+      try {
+        out = await clients.cloudWatch.send(new DescribeAlarmsCommand({
+          AlarmNames: names.slice(i, i + 100),
+          AlarmTypes: [AlarmType.CompositeAlarm, AlarmType.MetricAlarm],
+          NextToken: nextToken,
+        }));
+      } catch (err) {
+        throw new SignalUnreadableError(`alarms ${names.join(', ')} in ${where(target)}`, ACCESS_FIX, err);
+      }
+      for (const a of out.CompositeAlarms ?? []) composites.set(a.AlarmName!, a);
+      for (const a of out.MetricAlarms ?? []) metrics.set(a.AlarmName!, a);
+      nextToken = out.NextToken;
+    } while (nextToken);
+  }
+  return { composites, metrics };
+}
+
+/** Times the alarm entered ALARM between `since` and `now`, from its state-update history. */
+async function alarmedSince(clients: TargetClients, target: PlannedTarget, alarmName: string, since: Date, now: Date): Promise<Date[]> {
+  const times: Date[] = [];
+  let nextToken: string | undefined;
+  do {
+    let out;
+    try {
+      out = await clients.cloudWatch.send(new DescribeAlarmHistoryCommand({
+        AlarmName: alarmName,
+        AlarmTypes: [AlarmType.CompositeAlarm, AlarmType.MetricAlarm],
+        HistoryItemType: HistoryItemType.StateUpdate,
+        StartDate: since,
+        EndDate: now,
+        NextToken: nextToken,
+      }));
+    } catch (err) {
+      throw new SignalUnreadableError(`state history of alarm ${alarmName} in ${where(target)}`, ACCESS_FIX, err);
+    }
+    for (const item of out.AlarmHistoryItems ?? []) {
+      if (item.Timestamp && enteredAlarm(item.HistoryData, item.HistorySummary)) times.push(item.Timestamp);
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return times;
+}
+
+function enteredAlarm(historyData: string | undefined, summary: string | undefined): boolean {
+  try {
+    const data = JSON.parse(historyData ?? '');
+    if (data?.newState?.stateValue) return data.newState.stateValue === 'ALARM';
+  } catch {
+    // fall back to the summary, "Alarm updated from OK to ALARM"
+  }
+  return /\bto ALARM\b/.test(summary ?? '');
+}
+
+/** Values of the metric (or metric-math expression) an alarm evaluates, between `start` and `end`. */
+async function metricValues(clients: TargetClients, target: PlannedTarget, alarm: MetricAlarm, start: Date, end: Date): Promise<number[]> {
+  let queries: MetricDataQuery[];
+  let returned: string;
+  if (alarm.Metrics && alarm.Metrics.length > 0) {
+    queries = alarm.Metrics.map((m) => ({
+      Id: m.Id,
+      Expression: m.Expression,
+      MetricStat: m.MetricStat,
+      Label: m.Label,
+      ReturnData: m.ReturnData,
+      Period: m.Period,
+      AccountId: m.AccountId,
+    }));
+    returned = alarm.Metrics.find((m) => m.ReturnData)?.Id ?? alarm.Metrics[0].Id!;
+  } else if (alarm.MetricName && alarm.Namespace && alarm.Period) {
+    queries = [{
+      Id: 'm0',
+      MetricStat: {
+        Metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions },
+        Period: alarm.Period,
+        Stat: alarm.Statistic ?? alarm.ExtendedStatistic,
+        Unit: alarm.Unit,
+      },
+      ReturnData: true,
+    }];
+    returned = 'm0';
+  } else {
+    throw new SignalUnreadableError(`the metric of alarm ${alarm.AlarmName} in ${where(target)}`, 'the alarm has neither a metric nor metric-math queries');
+  }
+
+  const values: number[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    let out;
+    try {
+      out = await clients.cloudWatch.send(new GetMetricDataCommand({
+        MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: ScanBy.TIMESTAMP_ASCENDING, NextToken: nextToken,
+      }));
+    } catch (err) {
+      throw new SignalUnreadableError(`datapoints of alarm ${alarm.AlarmName} in ${where(target)}`, ACCESS_FIX, err);
+    }
+    for (const result of out.MetricDataResults ?? []) {
+      if (result.Id === returned) values.push(...(result.Values ?? []));
+    }
+    nextToken = out.NextToken;
+  } while (nextToken && ++pages < MAX_METRIC_PAGES);
+  return values;
+}
+
+async function canaryRuns(clients: TargetClients, target: PlannedTarget, name: string): Promise<CanaryObservation> {
+  let out;
+  try {
+    out = await clients.synthetics.send(new GetCanaryRunsCommand({ Name: name, MaxResults: CANARY_RUNS }));
+  } catch (err) {
+    const fix = errorName(err) === 'ResourceNotFoundException' ? "the canary does not exist; deploy the target's ReleaseMonitor" : ACCESS_FIX;
+    throw new SignalUnreadableError(`runs of canary ${name} in ${where(target)}`, fix, err);
+  }
+  return {
+    name,
+    runs: (out.CanaryRuns ?? []).filter((r) => r.Timeline?.Started).map((r) => ({
+      id: r.Id ?? '?',
+      state: r.Status?.State ?? 'RUNNING',
+      startedAt: r.Timeline!.Started!,
+      reason: r.Status?.StateReason,
+    })),
+  };
+}

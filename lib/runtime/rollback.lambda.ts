@@ -1,0 +1,23 @@
+/**
+ * Lambda entry of the operators' rollback: `{ "targetId": "prod-wave-1-us-east-1-fleet" }` rolls
+ * that target back (deployments, aliases, pipeline stage) and returns what it found and did.
+ */
+import * as path from 'path';
+import { createAwsClientFactory } from './aws-clients';
+import { cachedPlan } from './plan-file';
+import { RollbackEvent, RollbackReport, createRollbackHandler } from './rollback';
+
+const plan = cachedPlan(path.join(__dirname, 'plan.json'));
+let rollback: ((event: RollbackEvent) => Promise<RollbackReport>) | undefined;
+
+export async function handler(event: RollbackEvent): Promise<RollbackReport> {
+  if (!rollback) {
+    const now = () => new Date();
+    rollback = createRollbackHandler({
+      plan: plan(),
+      now,
+      clients: createAwsClientFactory({ pipelineRegion: plan().pipelineRegion, now }),
+    });
+  }
+  return rollback(event);
+}

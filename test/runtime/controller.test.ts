@@ -1,0 +1,472 @@
+import {
+  DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricDataCommandInput,
+} from '@aws-sdk/client-cloudwatch';
+import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import {
+  GetPipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand,
+} from '@aws-sdk/client-codepipeline';
+import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { GetCanaryRunsCommand } from '@aws-sdk/client-synthetics';
+import {
+  ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN,
+  MANIFEST, ONEBOX, ONEBOX_BAKE_ACTION, PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, WINDOW_ACTION, WINDOW_KEY,
+  alarmEvent, awsError, canaryRun, captureLog, compositeAlarm, mockAws, pipelineDefinition, pipelineState, stateUpdate, testClients,
+} from './fixtures';
+import { ReleasePlan } from '../../lib/model/plan';
+import { createControllerHandler, MAX_APPROVAL_SUMMARY } from '../../lib/runtime/controller';
+
+// Tuesday 4 March 2025, 09:00 in New York (EST): the fleet's approval starts holding.
+const T0 = new Date('2025-03-04T14:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+const aws = mockAws();
+
+/** Metric values by query id: the 5xx alarm's `m0` and the latency alarm's expression `e1`. */
+let metricValues: Record<string, number[]>;
+
+function healthyTarget(bakeSince = T0) {
+  aws.codePipeline.on(GetPipelineCommand).resolves(pipelineDefinition());
+  aws.codePipeline.on(GetPipelineStateCommand).resolves(pipelineState([{ actionName: BAKE_ACTION, since: bakeSince }]));
+  aws.codePipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
+  aws.sts.on(AssumeRoleCommand).resolves(STS_CREDENTIALS);
+  aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER }).resolves({
+    Parameter: {
+      Name: FLEET_HEALTH_PARAMETER,
+      Type: 'String',
+      Value: JSON.stringify(MANIFEST),
+      Version: 1,
+      ARN: `arn:aws:ssm:us-east-1:${PROD_ACCOUNT}:parameter${FLEET_HEALTH_PARAMETER}`,
+      DataType: 'text',
+    },
+  });
+  aws.ssm.on(GetParameterCommand, { Name: STOP_SWITCH }).resolves({ Parameter: { Name: STOP_SWITCH, Type: 'String', Value: 'OFF', Version: 4 } });
+  aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm()], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+  aws.cloudWatch.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [] });
+  metricValues = { m0: [0, 0, 0, 0, 0], e1: [212.5, 230.1, 198.7, 251.0] };
+  aws.cloudWatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+    MetricDataResults: (input.MetricDataQueries ?? []).filter((q) => q.ReturnData !== false).map((q) => ({
+      Id: q.Id,
+      Label: q.Label ?? q.MetricStat?.Metric?.MetricName,
+      Timestamps: (metricValues[q.Id!] ?? []).map((_, i) => at(i * 5)),
+      Values: metricValues[q.Id!] ?? [],
+      StatusCode: 'Complete',
+    })),
+    Messages: [],
+  }));
+  aws.synthetics.on(GetCanaryRunsCommand).resolves({ CanaryRuns: [canaryRun('0f8a7b6c-run-2', 'PASSED', at(55)), canaryRun('0f8a7b6c-run-1', 'PASSED', at(0))] });
+  // nothing in flight to roll back unless a test says otherwise
+  aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+  aws.lambda.on(GetAliasCommand).resolves({
+    AliasArn: `arn:aws:lambda:us-east-1:${PROD_ACCOUNT}:function:orders-api-handler:live`, Name: 'live', FunctionVersion: '7', RevisionId: 'r-1',
+  });
+}
+
+function controller(now: () => Date, plan: ReleasePlan = PLAN) {
+  const { lines, log } = captureLog();
+  return { handler: createControllerHandler({ plan, now, clients: testClients(now), log }), lines };
+}
+
+beforeEach(() => {
+  Object.values(aws).forEach((m) => m.reset());
+});
+
+describe('BAKE gate', () => {
+  test('a healthy target waits until the bake time has passed, without reading datapoints', async () => {
+    healthyTarget();
+    const { handler, lines } = controller(() => at(42));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates).toEqual([expect.objectContaining({
+      gate: 'BAKE', target: FLEET, decision: 'WAIT', result: 'NONE', reason: `${FLEET}: baking, 42 of 360 minutes elapsed; healthy so far`,
+    })]);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    expect(aws.cloudWatch).not.toHaveReceivedCommand(GetMetricDataCommand);
+    expect(aws.sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: FLEET_ROLE_ARN, RoleSessionName: 'wave-pipelines-controller' });
+    expect(aws.cloudWatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, {
+      AlarmNames: [FLEET_COMPOSITE, 'OrdersApi-5xx', 'OrdersApi-p99-latency'], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
+    });
+    expect(aws.cloudWatch).toHaveReceivedCommandWith(DescribeAlarmHistoryCommand, {
+      AlarmName: 'OrdersApi-5xx', HistoryItemType: 'StateUpdate', StartDate: T0, EndDate: at(42),
+    });
+    expect(aws.synthetics).toHaveReceivedCommandWith(GetCanaryRunsCommand, { Name: 'orders-checkout' });
+    expect(lines).toEqual([{
+      level: 'info',
+      gate: 'BAKE',
+      target: FLEET,
+      decision: 'WAIT',
+      reason: `${FLEET}: baking, 42 of 360 minutes elapsed; healthy so far`,
+      inputs: expect.objectContaining({
+        stageName: 'Prod-Wave-1', actionName: BAKE_ACTION, bakeStart: T0.toISOString(), now: at(42).toISOString(), result: 'NONE',
+      }),
+    }]);
+  });
+
+  test('a healthy target is approved once the bake time passed, with datapoints from MetricStat and metric math', async () => {
+    healthyTarget();
+    const { handler } = controller(() => at(361));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates[0]).toMatchObject({ decision: 'PASS', result: 'APPROVED' });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, {
+      pipelineName: PIPELINE,
+      stageName: 'Prod-Wave-1',
+      actionName: BAKE_ACTION,
+      token: APPROVAL_TOKEN,
+      result: { status: 'Approved', summary: `${FLEET}: baked 361 of 360 minutes with no alarm` },
+    });
+    expect(aws.cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
+      StartTime: T0,
+      EndTime: at(361),
+      MetricDataQueries: [{
+        Id: 'm0',
+        MetricStat: {
+          Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: [{ Name: 'ApiName', Value: 'orders-api' }] }, Period: 60, Stat: 'Sum', Unit: undefined,
+        },
+        ReturnData: true,
+      }],
+    });
+    expect(aws.cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
+      MetricDataQueries: [expect.objectContaining({ Id: 'latency', ReturnData: false }), expect.objectContaining({ Id: 'e1', Expression: 'FILL(latency, 0)', ReturnData: true })],
+    });
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+  });
+
+  type Case = [string, () => void, number, string, string];
+  const rejections: Case[] = [
+    ['composite alarm in ALARM', () => {
+      aws.cloudWatch.on(DescribeAlarmsCommand).resolves({
+        CompositeAlarms: [compositeAlarm('ALARM', 'arn:aws:cloudwatch:us-east-1:333333333333:alarm:OrdersApi-5xx transitioned to ALARM')],
+        MetricAlarms: [{ ...ALARM_5XX, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 2 out of the last 3 datapoints [7.0, 4.0] were >= 1.0' }, ALARM_LATENCY],
+      });
+    }, 12, 'FAIL',
+    `${FLEET}: alarm ${FLEET_COMPOSITE} is in ALARM (arn:aws:cloudwatch:us-east-1:333333333333:alarm:OrdersApi-5xx transitioned to ALARM); `
+      + 'alarm OrdersApi-5xx is in ALARM (Threshold Crossed: 2 out of the last 3 datapoints [7.0, 4.0] were >= 1.0)'],
+    ['flapping alarm (ALARM then OK during the bake)', () => {
+      aws.cloudWatch.on(DescribeAlarmHistoryCommand, { AlarmName: 'OrdersApi-p99-latency' }).resolves({
+        AlarmHistoryItems: [stateUpdate('OrdersApi-p99-latency', 'ALARM', 'OK', at(25)), stateUpdate('OrdersApi-p99-latency', 'OK', 'ALARM', at(20))],
+      });
+    }, 30, 'FAIL', `${FLEET}: alarm OrdersApi-p99-latency went into ALARM at 2025-03-04T14:20:00.000Z during the bake (now OK)`],
+    ['failing canary run before its alarm fires', () => {
+      aws.synthetics.on(GetCanaryRunsCommand).resolves({
+        CanaryRuns: [
+          canaryRun('0f8a7b6c-run-4', 'RUNNING', at(14)),
+          canaryRun('0f8a7b6c-run-3', 'FAILED', at(9), 'Error: Timed out after 30000ms waiting for selector "#checkout"'),
+          canaryRun('0f8a7b6c-run-2', 'PASSED', at(4)),
+        ],
+      });
+    }, 14, 'FAIL', `${FLEET}: canary orders-checkout run 0f8a7b6c-run-3 started at 2025-03-04T14:09:00.000Z failed: Error: Timed out after 30000ms waiting for selector "#checkout"`],
+    ['AccessDenied from STS', () => {
+      aws.sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied',
+        `User: arn:aws:sts::111111111111:assumed-role/orders-release-controller/orders-controller is not authorized to perform: sts:AssumeRole on resource: ${FLEET_ROLE_ARN}`, 403));
+    }, 5, 'FAIL',
+    `${FLEET}: health signal unreadable, cannot assume role ${FLEET_ROLE_ARN}: AccessDenied: User: arn:aws:sts::111111111111:assumed-role/orders-release-controller/orders-controller `
+      + `is not authorized to perform: sts:AssumeRole on resource: ${FLEET_ROLE_ARN}; deploy the target's ReleaseMonitor and check that its trust policy allows the release controller's role`],
+    ['AccessDenied from CloudWatch', () => {
+      aws.cloudWatch.on(DescribeAlarmsCommand).rejects(awsError('AccessDenied',
+        `User: arn:aws:sts::${PROD_ACCOUNT}:assumed-role/wave-orders-${FLEET}/wave-pipelines-controller is not authorized to perform: cloudwatch:DescribeAlarms`, 403));
+    }, 5, 'FAIL',
+    `${FLEET}: health signal unreadable, cannot read alarms ${FLEET_COMPOSITE}, OrdersApi-5xx, OrdersApi-p99-latency in account ${PROD_ACCOUNT} us-east-1: AccessDenied: `
+      + `User: arn:aws:sts::${PROD_ACCOUNT}:assumed-role/wave-orders-${FLEET}/wave-pipelines-controller is not authorized to perform: cloudwatch:DescribeAlarms; `
+      + "check the target's monitor role (deploy the target's ReleaseMonitor)"],
+    ['missing composite alarm', () => {
+      aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    }, 5, 'FAIL',
+    `${FLEET}: health signal unreadable, cannot read alarm ${FLEET_COMPOSITE} in account ${PROD_ACCOUNT} us-east-1; `
+      + `the alarm does not exist (or ${FLEET_COMPOSITE} is not a composite alarm); deploy the target's ReleaseMonitor`],
+    ['missing health parameter', () => {
+      aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER }).rejects(awsError('ParameterNotFound', ''));
+    }, 5, 'FAIL',
+    `${FLEET}: health signal unreadable, cannot read health parameter ${FLEET_HEALTH_PARAMETER} in account ${PROD_ACCOUNT} us-east-1: ParameterNotFound: ; `
+      + `deploy the ReleaseMonitor of target ${FLEET} to account ${PROD_ACCOUNT} us-east-1`],
+    ['missing canary', () => {
+      aws.synthetics.on(GetCanaryRunsCommand).rejects(awsError('ResourceNotFoundException', 'Canary orders-checkout not found', 404));
+    }, 5, 'FAIL',
+    `${FLEET}: health signal unreadable, cannot read runs of canary orders-checkout in account ${PROD_ACCOUNT} us-east-1: ResourceNotFoundException: Canary orders-checkout not found; `
+      + "the canary does not exist; deploy the target's ReleaseMonitor"],
+    ['no datapoints for the whole bake with noData FAIL', () => {
+      metricValues = {};
+    }, 361, 'FAIL',
+    `${FLEET}: no metric alarm had a datapoint during the 360-minute bake (OrdersApi-5xx, OrdersApi-p99-latency); a target nobody measured is not known to be healthy (noData is FAIL)`],
+  ];
+
+  test.each(rejections)('%s: rejects and rolls back', async (_name, arrange, minute, decision, reason) => {
+    healthyTarget();
+    arrange();
+    const { handler, lines } = controller(() => at(minute));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates).toEqual([expect.objectContaining({ gate: 'BAKE', target: FLEET, decision, reason, result: 'REJECTED' })]);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, {
+      pipelineName: PIPELINE,
+      stageName: 'Prod-Wave-1',
+      actionName: BAKE_ACTION,
+      token: APPROVAL_TOKEN,
+      result: { status: 'Rejected', summary: reason.length > MAX_APPROVAL_SUMMARY ? `${reason.slice(0, MAX_APPROVAL_SUMMARY - 1)}…` : reason },
+    });
+    expect(result.gates[0].rollback).toMatchObject({ targetId: FLEET, reason });
+    expect(lines.map((l) => [l.gate, l.decision, l.level])).toEqual([['BAKE', decision, 'warn'], ['ROLLBACK', expect.any(String), expect.any(String)]]);
+  });
+
+  test('a failed bake stops the in-flight deployment and resets the alias', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'OrdersApi-5xx')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8X1EXAMPLE'] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending', statusMessage: 'Stopping Pending. Stopping to schedule update.' });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+    const { handler } = controller(() => at(12));
+    await handler(SCHEDULED_EVENT);
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(ListDeploymentsCommand, {
+      applicationName: 'orders-api', deploymentGroupName: 'orders-api-prod-us-east-1', includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready'],
+    });
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-8X1EXAMPLE', autoRollbackEnabled: true });
+    expect(aws.lambda).toHaveReceivedCommandWith(UpdateAliasCommand, {
+      FunctionName: 'orders-api-handler', Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} },
+    });
+  });
+
+  test('the approval summary is cut to the API limit', async () => {
+    healthyTarget();
+    const many = Array.from({ length: 30 }, (_, i) => `OrdersApi-dependency-${i}-errors`);
+    aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER })
+      .resolves({ Parameter: { Value: JSON.stringify({ ...MANIFEST, alarmNames: many }) } });
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({
+      CompositeAlarms: [compositeAlarm('ALARM', 'many')],
+      MetricAlarms: many.map((n) => ({ ...ALARM_5XX, AlarmName: n, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 3 datapoints were >= 1.0' })),
+    });
+    const { handler } = controller(() => at(3));
+    await handler(SCHEDULED_EVENT);
+    const summary = aws.codePipeline.commandCalls(PutApprovalResultCommand)[0].args[0].input.result!.summary!;
+    expect(summary).toHaveLength(MAX_APPROVAL_SUMMARY);
+    expect(summary.endsWith('…')).toBe(true);
+    expect(summary.startsWith(`${FLEET}: alarm ${FLEET_COMPOSITE} is in ALARM (many); alarm OrdersApi-dependency-0-errors is in ALARM`)).toBe(true);
+  });
+
+  test('INSUFFICIENT_DATA is not a failure before the bake ends', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({
+      CompositeAlarms: [compositeAlarm('INSUFFICIENT_DATA', 'Unchecked: Initial alarm creation')],
+      MetricAlarms: [{ ...ALARM_5XX, StateValue: 'INSUFFICIENT_DATA', StateReason: 'Insufficient Data: 3 datapoints were unknown.' }, ALARM_LATENCY],
+    });
+    const { handler } = controller(() => at(20));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates[0]).toMatchObject({ decision: 'WAIT', result: 'NONE' });
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+  });
+
+  test('throttling that outlasts the retries leaves the gate closed, neither approved nor rejected, and fails the invocation', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    const { handler, lines } = controller(() => at(400));
+    await expect(handler(SCHEDULED_EVENT)).rejects.toThrow(
+      `could not decide 1 gate(s), left closed: BAKE ${FLEET}: health signal of ${FLEET} not read this time: SignalUnreadableError: cannot read alarms`,
+    );
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+    expect(lines[0]).toMatchObject({ level: 'error', gate: 'BAKE', decision: 'ERROR' });
+  });
+
+  test('an approval decided by someone else first is reported, and the target is not rolled back twice', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'x')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    aws.codePipeline.on(PutApprovalResultCommand).rejects(awsError('ApprovalAlreadyCompletedException', 'The approval request already received a response or has expired.'));
+    const { handler } = controller(() => at(3));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates[0]).toMatchObject({ decision: 'FAIL', result: 'ALREADY_DECIDED' });
+    expect(result.gates[0].rollback).toBeUndefined();
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a zero-minute bake passes at once', async () => {
+    healthyTarget();
+    const plan: ReleasePlan = {
+      ...PLAN,
+      stages: PLAN.stages.map((s) => ({
+        ...s, regions: s.regions.map((r) => ({ ...r, fleet: { ...r.fleet, bake: { minutes: 0, minHealthyDatapoints: 3, noData: 'FAIL' } } })),
+      })),
+    };
+    const { handler } = controller(() => T0, plan);
+    await handler(SCHEDULED_EVENT);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { result: { status: 'Approved', summary: `${FLEET}: no bake time; no alarm in ALARM` } });
+    expect(aws.cloudWatch).not.toHaveReceivedCommand(GetMetricDataCommand);
+  });
+
+  test('a 6-hour bake continues across minute-by-minute invocations and is approved right after 6 hours', async () => {
+    healthyTarget();
+    let now = T0;
+    const { handler } = controller(() => now);
+    for (let minute = 0; minute < 360; minute++) {
+      now = at(minute);
+      const result = await handler(SCHEDULED_EVENT);
+      expect(result.gates[0]).toMatchObject({ decision: 'WAIT', result: 'NONE' });
+    }
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    now = at(360);
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates[0]).toMatchObject({ decision: 'PASS', result: 'APPROVED' });
+    expect(aws.codePipeline).toHaveReceivedCommandTimes(PutApprovalResultCommand, 1);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { result: { status: 'Approved', summary: `${FLEET}: baked 360 of 360 minutes with no alarm` } });
+    // the definition is read once per container while the pipeline version stays the same;
+    // the role is assumed once (credentials last an hour... and are refreshed 5 minutes before expiry)
+    expect(aws.codePipeline).toHaveReceivedCommandTimes(GetPipelineCommand, 1);
+    expect(aws.sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+  });
+
+  test('a 6-hour bake with too few healthy datapoints keeps waiting past 6 hours', async () => {
+    healthyTarget();
+    metricValues = { m0: [0, 0, 5], e1: [100, 120, 140] };
+    const { handler } = controller(() => at(365));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates[0]).toMatchObject({
+      decision: 'WAIT', reason: `${FLEET}: baked 365 minutes; waiting for 3 healthy datapoints: OrdersApi-5xx has 2`,
+    });
+  });
+
+  test('a new pipeline version re-reads the definition', async () => {
+    healthyTarget();
+    const { handler } = controller(() => at(1));
+    await handler(SCHEDULED_EVENT);
+    await handler(SCHEDULED_EVENT);
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(pipelineState([{ actionName: BAKE_ACTION, since: T0 }], 4));
+    aws.codePipeline.on(GetPipelineCommand).resolves(pipelineDefinition(4));
+    await handler(SCHEDULED_EVENT);
+    expect(aws.codePipeline).toHaveReceivedCommandTimes(GetPipelineCommand, 2);
+  });
+
+  test('approvals without a token, and actions not in progress, are left alone', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(pipelineState([]));
+    const { handler, lines } = controller(() => at(1));
+    expect(await handler(SCHEDULED_EVENT)).toEqual({ trigger: 'SCHEDULE', gates: [] });
+    expect(lines).toEqual([]);
+    expect(aws.sts).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('events', () => {
+  const bothBakesWaiting = pipelineState([{ actionName: BAKE_ACTION, since: T0 }, { actionName: ONEBOX_BAKE_ACTION, since: T0 }]);
+
+  test('an ALARM forwarded from the target account decides that target\'s bake gate at once', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(bothBakesWaiting);
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'OrdersApi-5xx transitioned to ALARM')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    const { handler } = controller(() => at(3));
+    const result = await handler(alarmEvent(FLEET_COMPOSITE, 'ALARM'));
+    expect(result.trigger).toBe('ALARM');
+    expect(result.gates.map((g) => [g.target, g.result])).toEqual([[FLEET, 'REJECTED']]);
+    expect(aws.codePipeline).toHaveReceivedCommandTimes(PutApprovalResultCommand, 1);
+  });
+
+  test('an ALARM for a target with no bake in progress is logged and changes nothing', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(pipelineState([{ actionName: WINDOW_ACTION, since: T0 }]));
+    const { handler, lines } = controller(() => at(3));
+    expect((await handler(alarmEvent(FLEET_COMPOSITE, 'ALARM'))).gates).toEqual([]);
+    expect(lines).toEqual([expect.objectContaining({ gate: 'BAKE', target: FLEET, decision: 'NONE' })]);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+  });
+
+  test('an action state change sweeps every gate', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(bothBakesWaiting);
+    const { handler } = controller(() => at(3));
+    const result = await handler(ACTION_STARTED_EVENT);
+    expect(result.trigger).toBe('ACTION_STATE_CHANGE');
+    expect(result.gates.map((g) => g.target)).toEqual([FLEET, ONEBOX]);
+  });
+
+  test.each([
+    ['an unknown event', { 'source': 'aws.s3', 'detail-type': 'Object Created', 'detail': {} },
+      'unexpected event (source "aws.s3", detail-type "Object Created"): the release controller handles scheduled events, CodePipeline Action Execution State Change and CloudWatch Alarm State Change'],
+    ['no event', undefined, 'unexpected event (source undefined, detail-type undefined)'],
+    ['an alarm event without alarmName', { ...alarmEvent(FLEET_COMPOSITE, 'ALARM'), detail: { state: { value: 'ALARM' } } }, 'malformed CloudWatch Alarm State Change event'],
+    ['an alarm nobody planned', alarmEvent('SomeoneElses-alarm', 'ALARM'), `alarm SomeoneElses-alarm is not the release-health alarm of any target of pipeline ${PIPELINE}`],
+    ['an alarm from the wrong account', alarmEvent(FLEET_COMPOSITE, 'ALARM', '999999999999'),
+      `alarm ${FLEET_COMPOSITE} arrived from account 999999999999 us-east-1, but target ${FLEET} is in account ${PROD_ACCOUNT} us-east-1`],
+    ['a state change of another pipeline', { ...ACTION_STARTED_EVENT, detail: { ...ACTION_STARTED_EVENT.detail, pipeline: 'payments' } },
+      `action state change of pipeline "payments"; this controller drives pipeline ${PIPELINE}`],
+  ])('%s is refused', async (_name, event, message) => {
+    healthyTarget();
+    const { handler } = controller(() => at(3));
+    await expect(handler(event)).rejects.toThrow(message);
+    expect(aws.codePipeline).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('WINDOW gate', () => {
+  function windowWaiting(since: Date, stopSwitch: { value?: string; error?: Error }) {
+    aws.codePipeline.on(GetPipelineCommand).resolves(pipelineDefinition());
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(pipelineState([{ actionName: WINDOW_ACTION, since }]));
+    aws.codePipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
+    if (stopSwitch.error) {
+      aws.ssm.on(GetParameterCommand, { Name: STOP_SWITCH }).rejects(stopSwitch.error);
+    } else {
+      aws.ssm.on(GetParameterCommand, { Name: STOP_SWITCH }).resolves({ Parameter: { Name: STOP_SWITCH, Type: 'String', Value: stopSwitch.value, Version: 2 } });
+    }
+  }
+
+  // Monday 3 March 2025 13:30Z is 08:30 EST (closed); a week later, after the switch to daylight
+  // time on Sunday 9 March, the same instant is 09:30 EDT (open).
+  const BEFORE_DST = new Date('2025-03-03T13:30:00Z');
+  const AFTER_DST = new Date('2025-03-10T13:30:00Z');
+
+  test.each([
+    ['closed at 08:30 EST before the DST change', BEFORE_DST, 'OFF', 'HOLD', 'NONE'],
+    ['open at 09:30 EDT after the DST change (same UTC time)', AFTER_DST, 'OFF', 'OPEN', 'APPROVED'],
+    ['stop switch ON holds an open window', AFTER_DST, 'ON', 'HOLD', 'NONE'],
+  ])('%s', async (_name, now, value, decision, result) => {
+    windowWaiting(new Date(now.getTime() - 10 * 60_000), { value });
+    const { handler, lines } = controller(() => now);
+    const out = await handler(SCHEDULED_EVENT);
+    expect(out.gates).toEqual([expect.objectContaining({ gate: 'WINDOW', target: WINDOW_KEY, decision, result })]);
+    expect(lines[0]).toMatchObject({ gate: 'WINDOW', target: WINDOW_KEY, decision, inputs: { stopSwitch: value, result } });
+    expect(aws.ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: STOP_SWITCH });
+    if (result === 'APPROVED') {
+      expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, {
+        actionName: WINDOW_ACTION, token: `token-${WINDOW_ACTION}`, result: { status: 'Approved', summary: out.gates[0].reason },
+      });
+      expect(out.gates[0].reason).toMatch(/^window open/);
+    } else {
+      expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    }
+  });
+
+  test('closed before DST: says when it opens', async () => {
+    windowWaiting(BEFORE_DST, { value: 'OFF' });
+    const { handler, lines } = controller(() => BEFORE_DST);
+    const out = await handler(SCHEDULED_EVENT);
+    expect(out.gates[0].reason).toContain('2025-03-03T14:00:00.000Z');
+    expect(lines[0].inputs.opensAt).toBe('2025-03-03T14:00:00.000Z');
+  });
+
+  test.each([
+    ['missing', awsError('ParameterNotFound', ''), 'MISSING'],
+    ['unreadable', awsError('AccessDeniedException', `User: arn:aws:sts::111111111111:assumed-role/orders-release-controller/x is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:us-east-1:111111111111:parameter${STOP_SWITCH}`), 'UNREADABLE'],
+  ])('stop switch %s holds the gate (fail closed)', async (_name, error, state) => {
+    windowWaiting(AFTER_DST, { error });
+    const { handler, lines } = controller(() => AFTER_DST);
+    const out = await handler(SCHEDULED_EVENT);
+    expect(out.gates[0]).toMatchObject({ decision: 'HOLD', result: 'NONE' });
+    expect(out.gates[0].reason).toContain(STOP_SWITCH);
+    expect(lines[0].inputs.stopSwitch).toBe(state);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+  });
+
+  test('an odd stop switch value is unreadable', async () => {
+    windowWaiting(AFTER_DST, { value: 'maybe' });
+    const { handler, lines } = controller(() => AFTER_DST);
+    await handler(SCHEDULED_EVENT);
+    expect(lines[0].inputs).toMatchObject({ stopSwitch: 'UNREADABLE', stopSwitchDetail: 'unexpected value "maybe" (expected ON or OFF)' });
+  });
+
+  test('a window closed for longer than maxWindowHoldMinutes rejects the gate', async () => {
+    const since = new Date('2025-03-06T22:00:00Z'); // Thursday 17:00 EST, just closed
+    const now = new Date('2025-03-10T03:00:00Z'); // Sunday 23:00 EDT, 77 hours later
+    windowWaiting(since, { value: 'OFF' });
+    const { handler } = controller(() => now);
+    const out = await handler(SCHEDULED_EVENT);
+    expect(out.gates[0]).toMatchObject({ decision: 'FAIL', result: 'REJECTED' });
+    expect(out.gates[0].reason).toMatch(/^held 4620 min, longer than maxWindowHoldMinutes=4320/);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { result: { status: 'Rejected', summary: out.gates[0].reason } });
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+  });
+});
