@@ -1,0 +1,112 @@
+import { renderGanttHtml } from '../../lib/cli/gantt';
+import { estimateReleaseCost } from '../../lib/model/cost';
+import { simulateRelease } from '../../lib/model/simulate';
+import { THREE_WAVES, planOf } from '../fixtures/plans/declarations';
+
+const plan = planOf(THREE_WAVES);
+
+function render(failure?: { targetId: string; afterBakeMinutes: number }) {
+  const timeline = simulateRelease(plan, new Date('2025-03-04T08:00:00Z'), { failure });
+  return { timeline, html: renderGanttHtml(plan, timeline, estimateReleaseCost(plan, timeline)) };
+}
+
+/** Open and close tags balance (HTML void elements and self-closing SVG tags aside). */
+function unbalancedTags(html: string): string[] {
+  const stack: string[] = [];
+  const problems: string[] = [];
+  const voids = new Set(['meta', '!doctype']);
+  for (const match of html.matchAll(/<(\/?)([!a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(\/?)>/g)) {
+    const [, closing, rawName, selfClosing] = match;
+    const name = rawName.toLowerCase();
+    if (voids.has(name) || selfClosing) continue;
+    if (!closing) {
+      stack.push(name);
+    } else if (stack.pop() !== name) {
+      problems.push(`unexpected </${name}>`);
+    }
+  }
+  return [...problems, ...stack.map((n) => `unclosed <${n}>`)];
+}
+
+describe('renderGanttHtml', () => {
+  const { timeline, html } = render();
+
+  test('is one well-formed, self-contained HTML document', () => {
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')).toBe(true);
+    expect(html.endsWith('</html>\n')).toBe(true);
+    expect(unbalancedTags(html)).toEqual([]);
+    expect(html).not.toMatch(/https?:/);
+    expect(html).not.toMatch(/<script|<link|<img|@import|src=/);
+    expect(html.match(/<svg width="1280" height="180" viewBox="0 0 1280 180"/g)).toHaveLength(1);
+  });
+
+  test('one bar per timeline entry, one row per region of each stage', () => {
+    expect(html.match(/<rect class="bar /g)).toHaveLength(timeline.entries.length);
+    expect(timeline.entries).toHaveLength(22);
+    expect(html.match(/<g class="row"/g)).toHaveLength(5);
+    expect(html).toContain('<g class="row" data-stage="Prod-Wave-3" data-region="ap-southeast-2">');
+    expect(html.match(/<rect class="bar bake done"/g)).toHaveLength(8);
+    expect(html.match(/<rect class="bar window_wait done"/g)).toHaveLength(4);
+    expect(html.match(/<rect class="bar validate done"/g)).toHaveLength(1);
+  });
+
+  test('bars are placed on the time axis: 08:00 at x=260, the 23:05 finish at x=1260', () => {
+    // 905 minutes over 1000 px: the Dublin one-box deployment starts at 09:00, 60 min in.
+    expect(html).toContain('<rect class="bar deploy done" x="326.3" y="72" width="11.0" height="14">'
+      + '<title>prod-wave-1-eu-west-1-onebox: one-box deployment (DONE), Tue 2025-03-04 09:00 UTC to Tue 2025-03-04 09:10 UTC, 10 min</title></rect>');
+    // Sydney's fleet bake, 22:35-23:05, is the last bar and ends at the right edge.
+    expect(html).toContain('<rect class="bar bake done" x="1226.9" y="150" width="33.1" height="14">');
+  });
+
+  test('a legend names every phase, the closed window shading and the stage lines', () => {
+    for (const label of ['window wait', 'deploy', 'bake', 'validate', 'rollback', 'window closed', 'failed', 'stopped by the stage rollback', 'stage starts']) {
+      expect(html).toContain(`</svg> ${label}</span>`);
+    }
+  });
+
+  test('closed window periods are shaded per row', () => {
+    // Dublin is closed from the start of the chart until 09:00 and again from 17:00.
+    expect(html).toContain('<title>window closed Tue 2025-03-04 08:00 UTC to Tue 2025-03-04 09:00 UTC: '
+      + 'Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays</title>');
+    expect(html).toContain('<title>window closed Tue 2025-03-04 17:00 UTC to Tue 2025-03-04 23:05 UTC: '
+      + 'Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays</title>');
+    // Sydney opens at 22:00 UTC and stays open to the end of the chart.
+    expect(html).toContain('<title>window closed Tue 2025-03-04 08:00 UTC to Tue 2025-03-04 22:00 UTC: '
+      + 'Mon-Thu 09:00-17:00 Australia/Sydney, closed on AU-NSW public holidays</title>');
+    // Los Angeles closes again at 01:00 UTC, after the chart ends; beta has no window.
+    expect(html.match(/<rect class="closed" x=/g)).toHaveLength(6);
+  });
+
+  test('stage boundaries and a UTC time axis', () => {
+    expect([...html.matchAll(/<line class="stage" x1="([0-9.]+)"[^>]*><title>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      '260.0 beta starts Tue 2025-03-04 08:00 UTC',
+      '287.6 Prod-Wave-1 starts Tue 2025-03-04 08:25 UTC',
+      '447.8 Prod-Wave-2 starts Tue 2025-03-04 10:50 UTC',
+      '779.3 Prod-Wave-3 starts Tue 2025-03-04 15:50 UTC',
+    ]);
+    // 15 hours: a tick every 2 hours, from 08:00.
+    expect([...html.matchAll(/<text class="axis" [^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
+      'Tue 03-04 08:00', 'Tue 03-04 10:00', 'Tue 03-04 12:00', 'Tue 03-04 14:00',
+      'Tue 03-04 16:00', 'Tue 03-04 18:00', 'Tue 03-04 20:00', 'Tue 03-04 22:00',
+    ]);
+  });
+
+  test('a failure shows the failed bake, the rollback bars and the stages that never started', () => {
+    const failed = render({ targetId: 'prod-wave-2-us-east-1-fleet', afterBakeMinutes: 20 });
+    expect(failed.html.match(/<rect class="bar /g)).toHaveLength(failed.timeline.entries.length);
+    expect(failed.html.match(/<rect class="bar bake failed"/g)).toHaveLength(1);
+    expect(failed.html.match(/<rect class="bar rollback rolled_back"/g)).toHaveLength(2);
+    expect(failed.html).toContain('Prod-Wave-3 · us-west-2 (never started)</text>');
+    expect(failed.html).toContain('<p class="note">Never started: Prod-Wave-3</p>');
+    expect(failed.html).toContain('<p class="note">Rolled back: prod-wave-2-us-east-1-onebox, prod-wave-2-us-east-1-fleet</p>');
+    expect(unbalancedTags(failed.html)).toEqual([]);
+  });
+
+  test('text from the plan is escaped', () => {
+    const odd = { ...plan, pipelineName: 'A<B>&"C"' };
+    const timeline = simulateRelease(odd, new Date('2025-03-04T08:00:00Z'));
+    const out = renderGanttHtml(odd, timeline, estimateReleaseCost(odd, timeline));
+    expect(out).toContain('<h1>A&lt;B&gt;&amp;&quot;C&quot;: one simulated release</h1>');
+    expect(unbalancedTags(out)).toEqual([]);
+  });
+});
