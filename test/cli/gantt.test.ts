@@ -104,8 +104,8 @@ describe('renderGanttHtml', () => {
 
   test('text from the plan is escaped', () => {
     const odd = { ...plan, pipelineName: 'A<B>&"C"' };
-    const timeline = simulateRelease(odd, new Date('2025-03-04T08:00:00Z'));
-    const out = renderGanttHtml(odd, timeline, estimateReleaseCost(odd, timeline));
+    const oddTimeline = simulateRelease(odd, new Date('2025-03-04T08:00:00Z'));
+    const out = renderGanttHtml(odd, oddTimeline, estimateReleaseCost(odd, oddTimeline));
     expect(out).toContain('<h1>A&lt;B&gt;&amp;&quot;C&quot;: one simulated release</h1>');
     expect(unbalancedTags(out)).toEqual([]);
   });
