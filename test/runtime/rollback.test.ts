@@ -1,0 +1,244 @@
+import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import {
+  GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListPipelineExecutionsCommand, RollbackStageCommand,
+} from '@aws-sdk/client-codepipeline';
+import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import {
+  EXECUTION_ID, FLEET, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN, MANIFEST, PIPELINE, PLAN, PROD_ACCOUNT, STS_CREDENTIALS,
+  awsError, captureLog, mockAws, pipelineDefinition, pipelineState, testClients,
+} from './fixtures';
+import { createRollbackHandler } from '../../lib/runtime/rollback';
+
+const NOW = new Date('2025-03-04T15:03:12.000Z');
+const aws = mockAws();
+const GROUP = 'orders-api/orders-api-prod-us-east-1';
+const PREVIOUS_EXECUTION = 'a0b1c2d3-1111-4000-8000-000000000001';
+const OLDER_EXECUTION = 'a0b1c2d3-0000-4000-8000-000000000000';
+
+function stageState(status: string, type: 'STANDARD' | 'ROLLBACK' = 'STANDARD', executionId = EXECUTION_ID): GetPipelineStateCommandOutput {
+  const state = pipelineState([]);
+  return {
+    ...state,
+    stageStates: state.stageStates!.map((s) => s.stageName === 'Prod-Wave-1'
+      ? { ...s, latestExecution: { pipelineExecutionId: executionId, status: status as any, type } }
+      : s),
+  };
+}
+
+function target(options: { onFailure?: 'ROLLBACK' } = {}) {
+  aws.sts.on(AssumeRoleCommand).resolves(STS_CREDENTIALS);
+  aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER }).resolves({ Parameter: { Name: FLEET_HEALTH_PARAMETER, Type: 'String', Value: JSON.stringify(MANIFEST) } });
+  aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+  aws.lambda.on(GetAliasCommand).resolves({
+    AliasArn: `arn:aws:lambda:us-east-1:${PROD_ACCOUNT}:function:orders-api-handler:live`, Name: 'live', FunctionVersion: '7', RevisionId: '5b8c0a77',
+  });
+  aws.lambda.on(UpdateAliasCommand).resolves({ Name: 'live', FunctionVersion: '7' });
+  aws.codePipeline.on(GetPipelineCommand).resolves(pipelineDefinition(3, options.onFailure));
+  aws.codePipeline.on(GetPipelineStateCommand).resolves(stageState('Failed'));
+  aws.codePipeline.on(ListPipelineExecutionsCommand).resolves({
+    pipelineExecutionSummaries: [
+      { pipelineExecutionId: OLDER_EXECUTION, status: 'Succeeded', startTime: new Date('2025-02-20T10:00:00Z'), executionMode: 'SUPERSEDED', executionType: 'STANDARD' },
+      { pipelineExecutionId: PREVIOUS_EXECUTION, status: 'Succeeded', startTime: new Date('2025-02-27T10:00:00Z'), executionMode: 'SUPERSEDED', executionType: 'STANDARD' },
+    ],
+  });
+  aws.codePipeline.on(RollbackStageCommand).resolves({ pipelineExecutionId: 'f00dfeed-2222-4000-8000-000000000002' });
+}
+
+function rollback() {
+  const { lines, log } = captureLog();
+  return { handler: createRollbackHandler({ plan: PLAN, now: () => NOW, clients: testClients(() => NOW), log }), lines };
+}
+
+beforeEach(() => {
+  Object.values(aws).forEach((m) => m.reset());
+});
+
+describe('rollback', () => {
+  test('nothing in flight: reports what it found and changes nothing', async () => {
+    target({ onFailure: 'ROLLBACK' });
+    const { handler, lines } = rollback();
+    const report = await handler({ targetId: FLEET });
+    expect(report).toEqual({
+      targetId: FLEET,
+      account: PROD_ACCOUNT,
+      region: 'us-east-1',
+      at: NOW.toISOString(),
+      reason: 'requested by an operator',
+      complete: true,
+      items: [
+        { kind: 'DEPLOYMENT_GROUP', resource: GROUP, action: 'NONE', detail: 'no deployment in flight' },
+        { kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'NONE', detail: 'routes all traffic to version 7' },
+        { kind: 'PIPELINE_STAGE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail: 'the stage rolls back by itself when it fails (onFailure ROLLBACK)' },
+      ],
+    });
+    expect(aws.sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: FLEET_ROLE_ARN, RoleSessionName: 'wave-pipelines-controller' });
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(ListDeploymentsCommand, {
+      applicationName: 'orders-api', deploymentGroupName: 'orders-api-prod-us-east-1', includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready'],
+    });
+    expect(aws.codeDeploy).not.toHaveReceivedCommand(StopDeploymentCommand);
+    expect(aws.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
+    expect(lines).toEqual([{
+      level: 'info', gate: 'ROLLBACK', target: FLEET, decision: 'ROLLED_BACK', reason: 'requested by an operator', inputs: { items: report.items },
+    }]);
+  });
+
+  test('one deployment in flight and a weighted alias: stops it with rollback, resets the alias, rolls the failed stage back', async () => {
+    target();
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8X1EXAMPLE'] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: {
+        applicationName: 'orders-api',
+        deploymentGroupName: 'orders-api-prod-us-east-1',
+        deploymentId: 'd-8X1EXAMPLE',
+        status: 'InProgress',
+        creator: 'user',
+        computePlatform: 'Lambda',
+        createTime: new Date('2025-03-04T14:00:00Z'),
+      },
+    });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending', statusMessage: 'Stopping Pending. Stopping to schedule update.' });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+
+    const report = await rollback().handler({ targetId: FLEET, reason: 'alarm OrdersApi-5xx is in ALARM' });
+    expect(report.items).toEqual([
+      {
+        kind: 'DEPLOYMENT',
+        resource: 'd-8X1EXAMPLE',
+        action: 'STOPPED',
+        detail: `${GROUP}: was InProgress; stopped with rollback (Pending: Stopping Pending. Stopping to schedule update.)`,
+      },
+      { kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'RESET', detail: 'was routing 10% to version 8; now all traffic to version 7' },
+      {
+        kind: 'PIPELINE_STAGE',
+        resource: `${PIPELINE}/Prod-Wave-1`,
+        action: 'ROLLBACK_STARTED',
+        detail: `the stage failed in execution ${EXECUTION_ID}; rolling back to execution ${PREVIOUS_EXECUTION} (rollback execution f00dfeed-2222-4000-8000-000000000002)`,
+      },
+    ]);
+    expect(report.reason).toBe('alarm OrdersApi-5xx is in ALARM');
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-8X1EXAMPLE', autoRollbackEnabled: true });
+    expect(aws.lambda).toHaveReceivedCommandWith(UpdateAliasCommand, {
+      FunctionName: 'orders-api-handler', Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} },
+    });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(ListPipelineExecutionsCommand, { pipelineName: PIPELINE, filter: { succeededInStage: { stageName: 'Prod-Wave-1' } } });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(RollbackStageCommand, {
+      pipelineName: PIPELINE, stageName: 'Prod-Wave-1', targetPipelineExecutionId: PREVIOUS_EXECUTION,
+    });
+  });
+
+  test.each([
+    ['a rollback deployment CodeDeploy already started', { deploymentId: 'd-ROLLBACK1', status: 'InProgress' as const, creator: 'codeDeployRollback' as const },
+      `${GROUP}: is itself a rollback (created by codeDeployRollback, InProgress); left alone`],
+    ['a deployment already rolled back', {
+      deploymentId: 'd-8X1EXAMPLE',
+      status: 'InProgress' as const,
+      creator: 'user' as const,
+      rollbackInfo: { rollbackDeploymentId: 'd-ROLLBACK1', rollbackMessage: 'Automatic rollback triggered by alarm' },
+    }, `${GROUP}: already rolled back by d-ROLLBACK1 (InProgress)`],
+    ['a deployment stopped since it was listed', { deploymentId: 'd-8X1EXAMPLE', status: 'Stopped' as const, creator: 'user' as const },
+      `${GROUP}: no longer in flight (Stopped)`],
+  ])('%s is reported, not stopped', async (_name, info, detail) => {
+    target({ onFailure: 'ROLLBACK' });
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [info.deploymentId] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: info });
+    const report = await rollback().handler({ targetId: FLEET });
+    expect(report.items[0]).toEqual({ kind: 'DEPLOYMENT', resource: info.deploymentId, action: 'NONE', detail });
+    expect(aws.codeDeploy).not.toHaveReceivedCommand(StopDeploymentCommand);
+  });
+
+  test.each([
+    ['a rollback already running', stageState('InProgress', 'ROLLBACK', 'f00dfeed-2222-4000-8000-000000000002'),
+      'rollback execution f00dfeed-2222-4000-8000-000000000002 is already running'],
+    ['a stage still in progress', stageState('InProgress'),
+      'the stage is InProgress; CodePipeline rolls back only a failed stage (run this rollback again once it failed, or set onFailure ROLLBACK)'],
+  ])('pipeline stage: %s is reported', async (_name, state, detail) => {
+    target();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(state);
+    const report = await rollback().handler({ targetId: FLEET });
+    expect(report.items[2]).toEqual({ kind: 'PIPELINE_STAGE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail });
+    expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
+  });
+
+  test('pipeline stage: no earlier success means nothing to roll back to', async () => {
+    target();
+    aws.codePipeline.on(ListPipelineExecutionsCommand).resolves({
+      pipelineExecutionSummaries: [{ pipelineExecutionId: EXECUTION_ID, status: 'Failed', startTime: new Date('2025-03-04T13:00:00Z') }],
+    });
+    const report = await rollback().handler({ targetId: FLEET });
+    expect(report.items[2].detail).toBe(`the stage failed in execution ${EXECUTION_ID} and no earlier execution succeeded in it; nothing to roll back to`);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
+  });
+
+  test('is idempotent: a second call finds everything rolled back and touches nothing', async () => {
+    target();
+    aws.codeDeploy.on(ListDeploymentsCommand)
+      .resolvesOnce({ deployments: ['d-8X1EXAMPLE'] })
+      .resolves({ deployments: ['d-ROLLBACK1'] });
+    aws.codeDeploy.on(GetDeploymentCommand, { deploymentId: 'd-8X1EXAMPLE' }).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
+    aws.codeDeploy.on(GetDeploymentCommand, { deploymentId: 'd-ROLLBACK1' }).resolves({ deploymentInfo: { deploymentId: 'd-ROLLBACK1', status: 'InProgress', creator: 'codeDeployRollback' } });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+    aws.lambda.on(GetAliasCommand)
+      .resolvesOnce({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.25 } } })
+      .resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} } });
+    aws.codePipeline.on(GetPipelineStateCommand)
+      .resolvesOnce(stageState('Failed'))
+      .resolves(stageState('InProgress', 'ROLLBACK', 'f00dfeed-2222-4000-8000-000000000002'));
+
+    const { handler } = rollback();
+    const first = await handler({ targetId: FLEET });
+    const second = await handler({ targetId: FLEET });
+    expect(first.items.map((i) => i.action)).toEqual(['STOPPED', 'RESET', 'ROLLBACK_STARTED']);
+    expect(second.items.map((i) => [i.action, i.detail])).toEqual([
+      ['NONE', `${GROUP}: is itself a rollback (created by codeDeployRollback, InProgress); left alone`],
+      ['NONE', 'routes all traffic to version 7'],
+      ['NONE', 'rollback execution f00dfeed-2222-4000-8000-000000000002 is already running'],
+    ]);
+    expect(aws.codeDeploy).toHaveReceivedCommandTimes(StopDeploymentCommand, 1);
+    expect(aws.lambda).toHaveReceivedCommandTimes(UpdateAliasCommand, 1);
+    expect(aws.codePipeline).toHaveReceivedCommandTimes(RollbackStageCommand, 1);
+  });
+
+  test('a monitor role that cannot be assumed still rolls the pipeline stage back, and the report says what failed', async () => {
+    target();
+    aws.sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied', `not authorized to perform: sts:AssumeRole on resource: ${FLEET_ROLE_ARN}`, 403));
+    const { handler, lines } = rollback();
+    const report = await handler({ targetId: FLEET });
+    expect(report.complete).toBe(false);
+    expect(report.items).toEqual([
+      {
+        kind: 'HEALTH_MANIFEST',
+        resource: FLEET,
+        action: 'ERROR',
+        detail: `deployments and aliases of the target were not rolled back: RoleAssumptionError: cannot assume role ${FLEET_ROLE_ARN}: AccessDenied: not authorized to perform: `
+          + `sts:AssumeRole on resource: ${FLEET_ROLE_ARN}; deploy the target's ReleaseMonitor and check that its trust policy allows the release controller's role`,
+      },
+      expect.objectContaining({ kind: 'PIPELINE_STAGE', action: 'ROLLBACK_STARTED' }),
+    ]);
+    expect(lines[0]).toMatchObject({ level: 'error', decision: 'INCOMPLETE' });
+  });
+
+  test('errors of single items are reported and the rest still runs', async () => {
+    target({ onFailure: 'ROLLBACK' });
+    aws.codeDeploy.on(ListDeploymentsCommand).rejects(awsError('DeploymentGroupDoesNotExistException', 'No Deployment Group found for name: orders-api-prod-us-east-1'));
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.5 } } });
+    aws.lambda.on(UpdateAliasCommand).rejects(awsError('ResourceConflictException', 'The operation cannot be performed at this time. An update is in progress for resource', 409));
+    const report = await rollback().handler({ targetId: FLEET });
+    expect(report.items.map((i) => [i.action, i.detail])).toEqual([
+      ['ERROR', 'cannot list deployments: DeploymentGroupDoesNotExistException: No Deployment Group found for name: orders-api-prod-us-east-1'],
+      ['ERROR', 'cannot reset: ResourceConflictException: The operation cannot be performed at this time. An update is in progress for resource'],
+      ['NONE', 'the stage rolls back by itself when it fails (onFailure ROLLBACK)'],
+    ]);
+    expect(report.complete).toBe(false);
+  });
+
+  test.each([
+    [{}, 'rollback: expected an event like {"targetId": "prod-wave-1-us-east-1-fleet"}, got {}'],
+    [{ targetId: 'prod-wave-9-us-east-1-fleet' }, `rollback: pipeline ${PIPELINE} has no target "prod-wave-9-us-east-1-fleet"; targets are: beta-us-west-2-fleet, prod-wave-1-us-east-1-onebox, ${FLEET}`],
+  ])('refuses %j', async (event, message) => {
+    await expect(rollback().handler(event as any)).rejects.toThrow(message);
+    expect(aws.sts).not.toHaveReceivedAnyCommand();
+  });
+});
