@@ -8,9 +8,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { runtimeBundleDir } from './runtime-asset';
 import { controllerRoleName, healthEventBusName, monitorRoleName } from '../model/naming';
 import { planTargets, ReleasePlan } from '../model/plan';
-import { runtimeBundleDir } from './runtime-asset';
 
 /** Props of `ReleaseController`. */
 export interface ReleaseControllerProps {

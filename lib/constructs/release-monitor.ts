@@ -8,11 +8,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
+import { DeploymentTarget } from './deployment-target';
 import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../model/health-manifest';
 import {
   compositeAlarmName, controllerRoleName, healthEventBusName, healthParameterName, monitorRoleName,
 } from '../model/naming';
-import { DeploymentTarget } from './deployment-target';
 
 /** Props of `ReleaseMonitor`. */
 export interface ReleaseMonitorProps {

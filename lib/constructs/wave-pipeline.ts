@@ -4,6 +4,10 @@ import * as cdk from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
+import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
+import { GateStep } from './gate-step';
+import { ReleaseController } from './release-controller';
+import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
 import { gateToken, GATE, regionKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
@@ -11,10 +15,6 @@ import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
 import { describeWindow } from '../model/window';
-import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
-import { GateStep } from './gate-step';
-import { ReleaseController } from './release-controller';
-import { ReleaseMonitor } from './release-monitor';
 
 /** Props of `WavePipeline`. */
 export interface WavePipelineProps {
@@ -174,7 +174,9 @@ export class WavePipeline extends Construct {
       target.bake.minutes + 60);
   }
 
-  private createTargetStage(stage: PlannedStage, region: PlannedRegion, target: PlannedTarget, factory: IDeploymentStageFactory, problems: Problem[]): cdk.Stage {
+  private createTargetStage(
+    stage: PlannedStage, region: PlannedRegion, target: PlannedTarget, factory: IDeploymentStageFactory, problems: Problem[],
+  ): cdk.Stage {
     const context: DeploymentTarget = {
       id: target.id,
       kind: target.kind,

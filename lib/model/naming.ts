@@ -19,7 +19,10 @@ export function targetId(stageName: string, region: string, kind: string): strin
 export function shortHash(value: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < value.length; i++) {
+    // FNV-1a is defined on bit operations.
+    // eslint-disable-next-line no-bitwise
     hash ^= value.charCodeAt(i);
+    // eslint-disable-next-line no-bitwise
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash.toString(36).padStart(7, '0');

@@ -85,7 +85,8 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
     const account = (wave.account ?? prod.account)!;
     const early = w < RELEASE_DEFAULTS.earlyWaves;
     const fleetBake = resolveBake(wave.bake, prod.bake, early ? RELEASE_DEFAULTS.earlyWaveBakeMinutes : RELEASE_DEFAULTS.laterWaveBakeMinutes);
-    const oneBoxBake = resolveBake(wave.oneBoxBake, prod.oneBoxBake, early ? RELEASE_DEFAULTS.earlyOneBoxBakeMinutes : RELEASE_DEFAULTS.laterOneBoxBakeMinutes);
+    const oneBoxDefault = early ? RELEASE_DEFAULTS.earlyOneBoxBakeMinutes : RELEASE_DEFAULTS.laterOneBoxBakeMinutes;
+    const oneBoxBake = resolveBake(wave.oneBoxBake, prod.oneBoxBake, oneBoxDefault);
     stages.push({
       name,
       kind: STAGE_KIND.PRODUCTION,

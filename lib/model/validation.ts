@@ -1,8 +1,8 @@
 import {
   BakeSpec, NoDataPolicy, PreProductionStageSpec, ReleaseDeclaration, ValidationKind, WaveSpec,
 } from './declaration';
-import { regionInfo, suggestRegion } from './regions';
 import { Problem } from './problem';
+import { regionInfo, suggestRegion } from './regions';
 import { validateWindow } from './window';
 
 /** Standard pre-production stages, in the only order they may appear. */
@@ -216,7 +216,8 @@ function checkBake(bake: BakeSpec | undefined, path: string, add: Add) {
       : 'must be a whole number of minutes, 0 or more';
     add(`${path}.minutes`, `${JSON.stringify(bake.minutes)} ${why}`);
   }
-  if (bake.minHealthyDatapoints !== undefined && !(Number.isInteger(bake.minHealthyDatapoints) && bake.minHealthyDatapoints >= 0 && bake.minHealthyDatapoints <= 10_000)) {
+  const datapoints = bake.minHealthyDatapoints;
+  if (datapoints !== undefined && !(Number.isInteger(datapoints) && datapoints >= 0 && datapoints <= 10_000)) {
     add(`${path}.minHealthyDatapoints`, `${JSON.stringify(bake.minHealthyDatapoints)} must be a whole number between 0 and 10000`);
   }
   if (bake.noData !== undefined && !Object.values(NoDataPolicy).includes(bake.noData)) {

@@ -36,15 +36,21 @@ describe('validation: every problem, with field path, bad value and fix', () => 
       ['production.waves[0].bake.minutes: 86400 is longer than a week (10080 minutes); bake minutes are minutes, not seconds']],
     ['bad noData policy', base([{ regions: ['us-east-1'], bake: { noData: 'IGNORE' as NoDataPolicy } }]),
       ['production.waves[0].bake.noData: "IGNORE" is not a NoDataPolicy; use "FAIL" or "PASS_WITH_WARNING"']],
-    ['pre-production out of order', { preProduction: [
-      { name: 'gamma', account: '222222222222', regions: ['us-east-1'] },
-      { name: 'beta', account: '222222222222', regions: ['us-east-1'] },
-    ], production: { account: PROD, waves: [{ regions: ['us-east-1'] }] } },
+    ['pre-production out of order', {
+      preProduction: [
+        { name: 'gamma', account: '222222222222', regions: ['us-east-1'] },
+        { name: 'beta', account: '222222222222', regions: ['us-east-1'] },
+      ],
+      production: { account: PROD, waves: [{ regions: ['us-east-1'] }] },
+    },
     ['preProduction[1].name: "beta" comes after "gamma"; pre-production stages run in the order alpha, beta, gamma, zeta: move "beta" before "gamma"']],
-    ['pre-production duplicated', { preProduction: [
-      { name: 'beta', account: '222222222222', regions: ['us-east-1'] },
-      { name: 'Beta', account: '222222222222', regions: ['us-west-2'] },
-    ], production: { account: PROD, waves: [{ regions: ['us-east-1'] }] } },
+    ['pre-production duplicated', {
+      preProduction: [
+        { name: 'beta', account: '222222222222', regions: ['us-east-1'] },
+        { name: 'Beta', account: '222222222222', regions: ['us-west-2'] },
+      ],
+      production: { account: PROD, waves: [{ regions: ['us-east-1'] }] },
+    },
     ['preProduction[1]: "Beta" is already used by preProduction[0]; every stage and wave needs its own name']],
     ['a window in an unknown zone', base([{ regions: ['eu-west-1'] }], { window: { timeZone: 'Europe/Dublinn' } }),
       ['production.window.timeZone: "Europe/Dublinn" is not an IANA time zone; did you mean "Europe/Dublin"?']],
@@ -53,11 +59,14 @@ describe('validation: every problem, with field path, bad value and fix', () => 
   });
 
   test('custom pre-production names may sit between the standard ones', () => {
-    expect(messages({ preProduction: [
-      { name: 'alpha', account: '222222222222', regions: ['us-west-2'] },
-      { name: 'integ', account: '222222222222', regions: ['us-west-2'] },
-      { name: 'gamma', account: '222222222222', regions: ['us-west-2'] },
-    ], production: { account: PROD, waves: [{ regions: ['us-east-1'] }] } })).toEqual([]);
+    expect(messages({
+      preProduction: [
+        { name: 'alpha', account: '222222222222', regions: ['us-west-2'] },
+        { name: 'integ', account: '222222222222', regions: ['us-west-2'] },
+        { name: 'gamma', account: '222222222222', regions: ['us-west-2'] },
+      ],
+      production: { account: PROD, waves: [{ regions: ['us-east-1'] }] },
+    })).toEqual([]);
   });
 
   test('all problems are reported at once', () => {
