@@ -1,7 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
@@ -72,21 +71,16 @@ export class ServiceStack extends cdk.Stack {
       environmentVariables: { API_URL: this.api.url },
     });
 
-    const group = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
-      alias: live,
-      deploymentConfig: target.isOneBox
-        ? codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE
-        : codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
-      alarms: [errors, latency],
-      autoRollback: { deploymentInAlarm: true, failedDeployment: true, stoppedDeployment: true },
-    });
-
     const monitor = new ReleaseMonitor(this, 'ReleaseMonitor', {
       target,
       alarms: [errors, latency],
       canaries: [canary],
     });
-    monitor.addLambdaDeploymentGroup(group);
+    // CodeDeploy shifts the alias gradually and stops with rollback on the health alarm; a one-box
+    // takes 10% of invocations for 10 minutes, the fleet 25% for 5 minutes, then the rest.
+    monitor.deployLambdaGradually('Deployment', live, target.isOneBox
+      ? { firstPercentage: 10, firstMinutes: 10 }
+      : { firstPercentage: 25, firstMinutes: 5 });
     monitor.addAlias(live);
   }
 }

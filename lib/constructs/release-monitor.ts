@@ -14,6 +14,21 @@ import {
   compositeAlarmName, controllerRoleName, healthEventBusName, healthParameterName, monitorRoleName,
 } from '../model/naming';
 
+/** Options of `ReleaseMonitor.deployLambdaGradually`. */
+export interface GradualLambdaDeploymentOptions {
+  /**
+   * Share of invocations (percent) the new version takes first. For a one-box target this is the
+   * one-box: a small share of real traffic on the new code.
+   * @default 10
+   */
+  readonly firstPercentage?: number;
+  /**
+   * Minutes the first share runs before CodeDeploy shifts the rest.
+   * @default 10
+   */
+  readonly firstMinutes?: number;
+}
+
 /** Props of `ReleaseMonitor`. */
 export interface ReleaseMonitorProps {
   /** The target this stage deploys (given to your `IDeploymentStageFactory`). */
@@ -135,6 +150,31 @@ export class ReleaseMonitor extends Construct {
   public addEcsDeploymentGroup(group: codedeploy.EcsDeploymentGroup): void {
     group.addAlarm(this.healthAlarm);
     this.trackGroup(group.application.applicationName, group.deploymentGroupName, group.deploymentGroupArn);
+  }
+
+  /**
+   * Shift `alias` to its new version gradually with CodeDeploy, stopped and rolled back by the
+   * health alarm: first `firstPercentage` of invocations for `firstMinutes`, then the rest. The
+   * group is registered with this monitor (stopped with rollback when the target fails).
+   */
+  public deployLambdaGradually(id: string, alias: lambda.Alias, options: GradualLambdaDeploymentOptions = {}): codedeploy.LambdaDeploymentGroup {
+    const percentage = options.firstPercentage ?? 10;
+    const minutes = options.firstMinutes ?? 10;
+    if (!(Number.isInteger(percentage) && percentage >= 1 && percentage <= 99)) {
+      throw new Error(`ReleaseMonitor.deployLambdaGradually(${id}).firstPercentage: ${percentage} must be a whole percentage between 1 and 99, e.g. 10`);
+    }
+    if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 2880)) {
+      throw new Error(`ReleaseMonitor.deployLambdaGradually(${id}).firstMinutes: ${minutes} must be whole minutes between 1 and 2880, e.g. 10`);
+    }
+    const group = new codedeploy.LambdaDeploymentGroup(this, id, {
+      alias,
+      deploymentConfig: new codedeploy.LambdaDeploymentConfig(this, `${id}Config`, {
+        trafficRouting: codedeploy.TrafficRouting.timeBasedCanary({ percentage, interval: cdk.Duration.minutes(minutes) }),
+      }),
+      autoRollback: { deploymentInAlarm: true, failedDeployment: true, stoppedDeployment: true },
+    });
+    this.addLambdaDeploymentGroup(group);
+    return group;
   }
 
   /**

@@ -1,0 +1,94 @@
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as synthetics from 'aws-cdk-lib/aws-synthetics';
+import { DeploymentTarget, ReleaseMonitor } from '../../lib';
+import { arnString } from '../fixtures/apps';
+
+const target: DeploymentTarget = {
+  id: 'prod-wave-2-us-east-1-onebox',
+  kind: 'ONE_BOX',
+  isOneBox: true,
+  stageName: 'Prod-Wave-2',
+  stageKind: 'PRODUCTION',
+  account: '333333333333',
+  region: 'us-east-1',
+  pipelineName: 'orders',
+  pipelineAccount: '111111111111',
+  pipelineRegion: 'us-east-1',
+};
+
+function service(account = target.account) {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, 'Service', { env: { account, region: target.region } });
+  const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });
+  const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
+  const errors = new cloudwatch.Alarm(stack, 'Errors', { alarmName: 'orders-errors', metric: fn.metricErrors(), threshold: 1, evaluationPeriods: 1 });
+  const canary = new synthetics.Canary(stack, 'Canary', {
+    canaryName: 'orders-canary',
+    runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
+    test: synthetics.Test.custom({ handler: 'index.handler', code: synthetics.Code.fromInline('exports.handler = async () => {};') }),
+  });
+  return { stack, fn, alias, errors, canary };
+}
+
+describe('ReleaseMonitor', () => {
+  const s = service();
+  const monitor = new ReleaseMonitor(s.stack, 'Monitor', { target, alarms: [s.errors], canaries: [s.canary] });
+  const group = monitor.deployLambdaGradually('Deployment', s.alias, { firstPercentage: 5, firstMinutes: 15 });
+  monitor.addAlias(s.alias);
+  const t = Template.fromStack(s.stack);
+
+  test('the composite alarm watches the user alarms and one alarm per canary', () => {
+    const [composite] = Object.values(t.findResources('AWS::CloudWatch::CompositeAlarm')) as any[];
+    expect(composite.Properties.AlarmName).toBe('orders-prod-wave-2-us-east-1-onebox-release-health');
+    const rule = JSON.stringify(s.stack.resolve(composite.Properties.AlarmRule));
+    expect(rule).toContain(s.stack.getLogicalId(s.errors.node.defaultChild as cdk.CfnElement));
+    expect(rule).toContain(s.stack.getLogicalId(monitor.canaryAlarms[0].node.defaultChild as cdk.CfnElement));
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Failed', Namespace: 'CloudWatchSynthetics', Threshold: 1 });
+  });
+
+  test('the health manifest names what is watched and what rolls back', () => {
+    const [param] = Object.values(t.findResources('AWS::SSM::Parameter')) as any[];
+    expect(param.Properties.Name).toBe('/cdk-wave-pipelines/orders/prod-wave-2-us-east-1-onebox/health');
+    const value = JSON.stringify(s.stack.resolve(param.Properties.Value));
+    const ref = (c: { node: { defaultChild?: unknown } }) => `{"Ref":"${s.stack.getLogicalId(c.node.defaultChild as cdk.CfnElement)}"}`;
+    for (const expected of ['"schemaVersion\\":1', ref(s.errors), ref(s.canary), ref(group), 'deploymentGroupName', '"aliasName\\":\\"live\\"', 'orders-prod-wave-2-us-east-1-onebox-release-health']) {
+      expect(value).toContain(expected);
+    }
+  });
+
+  test('gradual deployment: canary traffic shift, stopped by the health alarm with automatic rollback', () => {
+    t.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+      TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 5, CanaryInterval: 15 } },
+    });
+    const [dg] = Object.values(t.findResources('AWS::CodeDeploy::DeploymentGroup')) as any[];
+    expect([...dg.Properties.AutoRollbackConfiguration.Events].sort()).toEqual(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST']);
+    expect(dg.Properties.AlarmConfiguration.Enabled).toBe(true);
+    expect(s.stack.resolve(dg.Properties.AlarmConfiguration.Alarms)).toEqual([{ Name: { Ref: s.stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement) } }]);
+  });
+
+  test('the monitor role is scoped: no "*" action; "*" resource only for DescribeAlarms and GetMetricData', () => {
+    const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
+    const statements = arnString(s.stack.resolve(policy.Properties.PolicyDocument.Statement)) as any[];
+    for (const st of statements) for (const a of [st.Action].flat()) expect(a).not.toContain('*');
+    const wildcard = statements.filter((st) => [st.Resource].flat().includes('*'));
+    expect(wildcard.map((st) => [st.Sid, st.Action])).toEqual([['ReadAlarmStateAndMetrics', ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']]]);
+    const byId = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+    expect(byId.ReadCanaryRuns.Resource).toBe(`arn:aws:synthetics:us-east-1:333333333333:canary:\${${s.stack.getLogicalId(s.canary.node.defaultChild as cdk.CfnElement)}}`);
+    expect(byId.Alias1.Action).toEqual(['lambda:GetAlias', 'lambda:UpdateAlias']);
+    expect(byId.DeploymentGroup1.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment']);
+  });
+
+  test('clear errors: no health signal, wrong account, bad gradual options', () => {
+    const other = service();
+    expect(() => new ReleaseMonitor(other.stack, 'Empty', { target })).toThrow(
+      'ReleaseMonitor(Service/Empty).alarms: no alarms and no canaries for target "prod-wave-2-us-east-1-onebox"; a bake needs a health signal: pass alarms: [errorAlarm, latencyAlarm] and/or canaries: [canary]');
+    const wrong = service('444444444444');
+    expect(() => new ReleaseMonitor(wrong.stack, 'M', { target, alarms: [wrong.errors] })).toThrow(
+      'ReleaseMonitor(Service/M): its stack deploys to account 444444444444 but target "prod-wave-2-us-east-1-onebox" is account 333333333333; create the Stage with env: { account: target.account, region: target.region }');
+    const m = new ReleaseMonitor(other.stack, 'M2', { target, alarms: [other.errors] });
+    expect(() => m.deployLambdaGradually('D', other.alias, { firstPercentage: 0 })).toThrow('ReleaseMonitor.deployLambdaGradually(D).firstPercentage: 0 must be a whole percentage between 1 and 99, e.g. 10');
+  });
+});
