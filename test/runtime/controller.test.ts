@@ -8,11 +8,10 @@ import {
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { GetCanaryRunsCommand } from '@aws-sdk/client-synthetics';
 import {
   ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN,
   MANIFEST, ONEBOX, ONEBOX_BAKE_ACTION, PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, WINDOW_ACTION, WINDOW_KEY,
-  alarmEvent, awsError, canaryRun, captureLog, compositeAlarm, mockAws, pipelineDefinition, pipelineState, stateUpdate, testClients,
+  GetCanaryRuns, alarmEvent, awsError, canaryRun, captureLog, compositeAlarm, mockAws, pipelineDefinition, pipelineState, stateUpdate, testClients,
 } from './fixtures';
 import { ReleasePlan } from '../../lib/model/plan';
 import { createControllerHandler, MAX_APPROVAL_SUMMARY } from '../../lib/runtime/controller';
@@ -55,7 +54,7 @@ function healthyTarget(bakeSince = T0) {
     })),
     Messages: [],
   }));
-  aws.synthetics.on(GetCanaryRunsCommand).resolves({ CanaryRuns: [canaryRun('0f8a7b6c-run-2', 'PASSED', at(55)), canaryRun('0f8a7b6c-run-1', 'PASSED', at(0))] });
+  aws.synthetics.on(GetCanaryRuns).resolves({ CanaryRuns: [canaryRun('0f8a7b6c-run-2', 'PASSED', at(55)), canaryRun('0f8a7b6c-run-1', 'PASSED', at(0))] });
   // nothing in flight to roll back unless a test says otherwise
   aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
   aws.lambda.on(GetAliasCommand).resolves({
@@ -89,7 +88,7 @@ describe('BAKE gate', () => {
     expect(aws.cloudWatch).toHaveReceivedCommandWith(DescribeAlarmHistoryCommand, {
       AlarmName: 'OrdersApi-5xx', HistoryItemType: 'StateUpdate', StartDate: T0, EndDate: at(42),
     });
-    expect(aws.synthetics).toHaveReceivedCommandWith(GetCanaryRunsCommand, { Name: 'orders-checkout' });
+    expect(aws.synthetics).toHaveReceivedCommandWith(GetCanaryRuns, { Name: 'orders-checkout' });
     expect(lines).toEqual([{
       level: 'info',
       gate: 'BAKE',
@@ -147,7 +146,7 @@ describe('BAKE gate', () => {
       });
     }, 30, 'FAIL', `${FLEET}: alarm OrdersApi-p99-latency went into ALARM at 2025-03-04T14:20:00.000Z during the bake (now OK)`],
     ['failing canary run before its alarm fires', () => {
-      aws.synthetics.on(GetCanaryRunsCommand).resolves({
+      aws.synthetics.on(GetCanaryRuns).resolves({
         CanaryRuns: [
           canaryRun('0f8a7b6c-run-4', 'RUNNING', at(14)),
           canaryRun('0f8a7b6c-run-3', 'FAILED', at(9), 'Error: Timed out after 30000ms waiting for selector "#checkout"'),
@@ -179,7 +178,7 @@ describe('BAKE gate', () => {
     `${FLEET}: health signal unreadable, cannot read health parameter ${FLEET_HEALTH_PARAMETER} in account ${PROD_ACCOUNT} us-east-1: ParameterNotFound: ; `
       + `deploy the ReleaseMonitor of target ${FLEET} to account ${PROD_ACCOUNT} us-east-1`],
     ['missing canary', () => {
-      aws.synthetics.on(GetCanaryRunsCommand).rejects(awsError('ResourceNotFoundException', 'Canary orders-checkout not found', 404));
+      aws.synthetics.on(GetCanaryRuns).rejects(awsError('ResourceNotFoundException', 'Canary orders-checkout not found', 404));
     }, 5, 'FAIL',
     `${FLEET}: health signal unreadable, cannot read runs of canary orders-checkout in account ${PROD_ACCOUNT} us-east-1: ResourceNotFoundException: Canary orders-checkout not found; `
       + "the canary does not exist; deploy the target's ReleaseMonitor"],

@@ -7,8 +7,8 @@ import { CodePipelineClient, GetPipelineCommandOutput, GetPipelineStateCommandOu
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SyntheticsClient } from '@aws-sdk/client-synthetics';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCanaryRunsCommand, SyntheticsClient } from '@aws-sdk/client-synthetics';
+import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { HealthManifest } from '../../lib/model/health-manifest';
 import { compositeAlarmName, gateToken, healthParameterName } from '../../lib/model/naming';
 import { ReleasePlan } from '../../lib/model/plan';
@@ -262,6 +262,12 @@ export const STS_CREDENTIALS = {
   AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLE:wave-pipelines-controller', Arn: `arn:aws:sts::${PROD_ACCOUNT}:assumed-role/wave-orders-${FLEET}/wave-pipelines-controller` },
 };
 
+/**
+ * `GetCanaryRunsCommand`, typed loosely: client-synthetics is pinned to an older SDK release whose
+ * smithy types differ from those aws-sdk-client-mock is typed against.
+ */
+export const GetCanaryRuns: any = GetCanaryRunsCommand;
+
 /** Mocks of every client class the runtime uses (mockClient stubs all instances of a class). */
 export function mockAws() {
   return {
@@ -269,7 +275,8 @@ export function mockAws() {
     ssm: mockClient(SSMClient),
     sts: mockClient(STSClient),
     cloudWatch: mockClient(CloudWatchClient),
-    synthetics: mockClient(SyntheticsClient),
+    // client-synthetics is pinned to an older SDK release whose smithy types differ from the mock's
+    synthetics: mockClient(SyntheticsClient as any) as AwsStub<any, any, any>,
     codeDeploy: mockClient(CodeDeployClient),
     lambda: mockClient(LambdaClient),
   };
