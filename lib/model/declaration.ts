@@ -193,7 +193,7 @@ export interface ProductionSpec {
   readonly window?: DeploymentWindowSpec;
   /**
    * Fail a wave whose window stays closed for longer than this many minutes, without deploying.
-   * @default 4320 (three days)
+   * @default 7200 (five days: a release reaching a Mon-Thu window on Thursday evening waits until Monday, or Tuesday after a holiday)
    */
   readonly maxWindowHoldMinutes?: number;
 }

@@ -41,7 +41,7 @@ export const RELEASE_DEFAULTS = {
   /** How many waves count as early. */
   earlyWaves: 2,
   /** A window gate holding longer than this fails. */
-  maxWindowHoldMinutes: 3 * 24 * 60,
+  maxWindowHoldMinutes: 5 * 24 * 60,
   /** Pre-production bake, minutes. */
   preProductionBakeMinutes: 0,
 };

@@ -98,7 +98,7 @@ export function validateDeclaration(decl: ReleaseDeclaration, shape: QuotaShape 
   checkBake(prod.oneBoxBake, 'production.oneBoxBake', add);
   if (prod.window) problems.push(...validateWindow(prod.window, 'production.window'));
   if (prod.maxWindowHoldMinutes !== undefined && !(Number.isInteger(prod.maxWindowHoldMinutes) && prod.maxWindowHoldMinutes >= 1)) {
-    add('production.maxWindowHoldMinutes', `${JSON.stringify(prod.maxWindowHoldMinutes)} is not a positive whole number of minutes; use e.g. 4320 for three days`);
+    add('production.maxWindowHoldMinutes', `${JSON.stringify(prod.maxWindowHoldMinutes)} is not a positive whole number of minutes; use e.g. 7200 for five days`);
   }
 
   const deployedAt = new Map<string, string>();

@@ -235,9 +235,10 @@ describe('simulateRelease: deployment windows', () => {
         waves: [{ regions: ['eu-west-1'] }],
       },
     });
+    // The default hold limit is five days (7200 minutes).
     const timeline = simulateRelease(plan, new Date('2025-03-04T10:00:00Z'));
     expect(timeline.outcome).toBe('STUCK');
-    expect(timeline.stuck).toBe('Prod-Wave-1 eu-west-1: the window gate fails at 2025-03-07T10:00:00.000Z without deploying, '
+    expect(timeline.stuck).toBe('Prod-Wave-1 eu-west-1: the window gate fails at 2025-03-09T10:00:00.000Z without deploying, '
       + 'because its window does not open again within the 400 days the gate looks ahead.');
   });
 });

@@ -111,7 +111,7 @@ describe('the plan: defaults from AWS practice', () => {
       timeZone: 'Australia/Sydney', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [], holidayCountry: 'AU-NSW',
     });
     expect(plan.stopSwitchParameterName).toBe('/cdk-wave-pipelines/orders/stop-all-releases');
-    expect(plan.maxWindowHoldMinutes).toBe(4320);
+    expect(plan.maxWindowHoldMinutes).toBe(7200);
   });
 
   test('an invalid declaration throws one error listing every problem', () => {
