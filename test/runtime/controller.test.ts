@@ -182,6 +182,12 @@ describe('BAKE gate', () => {
     }, 5, 'FAIL',
     `${FLEET}: health signal unreadable, cannot read runs of canary orders-checkout in account ${PROD_ACCOUNT} us-east-1: ResourceNotFoundException: Canary orders-checkout not found; `
       + "the canary does not exist; deploy the target's ReleaseMonitor"],
+    ['a health manifest of another schema', () => {
+      const stale = { ...MANIFEST, schemaVersion: 2, aliases: undefined };
+      aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER }).resolves({ Parameter: { Value: JSON.stringify(stale) } });
+    }, 5, 'FAIL',
+    `${FLEET}: health signal unreadable, cannot read health parameter ${FLEET_HEALTH_PARAMETER} in account ${PROD_ACCOUNT} us-east-1; `
+      + 'schemaVersion is 2, expected 1, aliases is not a list; redeploy the ReleaseMonitor with this version of cdk-wave-pipelines'],
     ['no datapoints for the whole bake with noData FAIL', () => {
       metricValues = {};
     }, 361, 'FAIL',
@@ -338,6 +344,26 @@ describe('BAKE gate', () => {
     expect(await handler(SCHEDULED_EVENT)).toEqual({ trigger: 'SCHEDULE', gates: [] });
     expect(lines).toEqual([]);
     expect(aws.sts).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('plan mismatch', () => {
+  test.each([
+    ['a bake gate of a target the plan does not know', 'BAKE', 'prod-wave-7-us-east-1-fleet',
+      'the plan has no target prod-wave-7-us-east-1-fleet; redeploy the pipeline so that its gates and plan.json match'],
+    ['a window gate of a region the plan does not know', 'WINDOW', 'prod-wave-7-us-east-1',
+      'the plan has no region prod-wave-7-us-east-1; redeploy the pipeline so that its gates and plan.json match'],
+  ])('%s is rejected', async (_name, gate, target, reason) => {
+    healthyTarget();
+    const definition = pipelineDefinition();
+    const bake = definition.pipeline!.stages![1].actions!.find((a) => a.name === BAKE_ACTION)!;
+    (bake as any).configuration = { CustomData: `[wave-pipelines:${gate}:${target}]` };
+    aws.codePipeline.on(GetPipelineCommand).resolves(definition);
+    const { handler } = controller(() => at(5));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates).toEqual([expect.objectContaining({ gate, target, decision: 'FAIL', result: 'REJECTED', reason })]);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { result: { status: 'Rejected', summary: reason } });
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
   });
 });
 

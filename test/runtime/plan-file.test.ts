@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PLAN, SCHEDULED_EVENT } from './fixtures';
 import { handler as controllerHandler } from '../../lib/runtime/controller.lambda';
+import { consoleDecisionLogger } from '../../lib/runtime/decision-log';
 import { cachedPlan, readPlanFile } from '../../lib/runtime/plan-file';
 import { handler as rollbackHandler } from '../../lib/runtime/rollback.lambda';
 
@@ -37,5 +38,14 @@ describe('plan file', () => {
   test('the Lambda entries refuse to run without the staged plan.json', async () => {
     await expect(controllerHandler(SCHEDULED_EVENT)).rejects.toThrow(/^cannot read the release plan .*lib\/runtime\/plan\.json/);
     await expect(rollbackHandler({ targetId: 'x' })).rejects.toThrow(/^cannot read the release plan .*lib\/runtime\/plan\.json/);
+  });
+});
+
+describe('decision log', () => {
+  test('writes one JSON line per decision', () => {
+    const spy = jest.spyOn(console, 'log').mockImplementation(() => {});
+    consoleDecisionLogger({ level: 'info', gate: 'BAKE', target: 'beta-us-west-2-fleet', decision: 'PASS', reason: 'ok', inputs: { now: '2025-03-04T14:00:00.000Z' } });
+    expect(spy).toHaveBeenCalledWith('{"level":"info","gate":"BAKE","target":"beta-us-west-2-fleet","decision":"PASS","reason":"ok","inputs":{"now":"2025-03-04T14:00:00.000Z"}}');
+    spy.mockRestore();
   });
 });
