@@ -3,7 +3,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { DeploymentTarget, IDeploymentStageFactory, ValidationKind, WavePipeline, Weekday } from '../lib';
+import { DeploymentTarget, IDeploymentStageFactory, ReleaseDeclaration, ValidationKind, WavePipeline, Weekday } from '../lib';
 import { ServiceStage } from './service/service-stack';
 
 export const ACCOUNTS = {
@@ -18,10 +18,51 @@ class OrdersStages implements IDeploymentStageFactory {
   }
 }
 
+/** The release of the orders API: three pre-production stages, one-box and four production waves. */
+export const ORDERS_RELEASE: ReleaseDeclaration = {
+  preProduction: [
+    { name: 'alpha', account: ACCOUNTS.preProduction, regions: ['us-west-2'] },
+    { name: 'beta', account: ACCOUNTS.preProduction, regions: ['us-west-2'], bake: { minutes: 15 } },
+    {
+      name: 'gamma',
+      account: ACCOUNTS.preProduction,
+      regions: ['us-east-1', 'eu-west-1'],
+      bake: { minutes: 30 },
+      validations: [
+        { name: 'IntegrationTests', commands: ['npm ci', 'npm run integ'] },
+        { name: 'LoadTests', kind: ValidationKind.LOAD, commands: ['npm ci', 'npm run load -- --tps 50'] },
+      ],
+    },
+  ],
+  production: {
+    account: ACCOUNTS.production,
+    oneBox: true,
+    bake: { minHealthyDatapoints: 10 },
+    // Business hours, Monday to Thursday, region-local; no releases over the year-end holidays.
+    window: {
+      weekdays: [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY],
+      startHour: 9,
+      endHour: 17,
+      blackouts: ['2026-12-21..2027-01-04'],
+    },
+    waves: [
+      { regions: ['eu-west-1'] },
+      { regions: ['us-east-1'] },
+      { regions: ['us-west-2', 'eu-central-1', 'ap-northeast-1'] },
+      { regions: ['ap-southeast-2', 'sa-east-1', 'ca-central-1', 'ap-south-1'] },
+    ],
+  },
+};
+
+export interface OrdersPipelineStackProps extends cdk.StackProps {
+  /** Override the release (the newcomer-mistake tests do). @default ORDERS_RELEASE */
+  readonly release?: ReleaseDeclaration;
+}
+
 export class OrdersPipelineStack extends cdk.Stack {
   public readonly pipeline: WavePipeline;
 
-  constructor(scope: Construct, id: string, props: cdk.StackProps) {
+  constructor(scope: Construct, id: string, props: OrdersPipelineStackProps) {
     super(scope, id, props);
     this.pipeline = new WavePipeline(this, 'Pipeline', {
       pipelineName: 'orders-api',
@@ -32,41 +73,14 @@ export class OrdersPipelineStack extends cdk.Stack {
         commands: ['npm ci', 'npx cdk synth'],
       }),
       stageFactory: new OrdersStages(),
-      release: {
-        preProduction: [
-          { name: 'alpha', account: ACCOUNTS.preProduction, regions: ['us-west-2'] },
-          { name: 'beta', account: ACCOUNTS.preProduction, regions: ['us-west-2'], bake: { minutes: 15 } },
-          {
-            name: 'gamma',
-            account: ACCOUNTS.preProduction,
-            regions: ['us-east-1', 'eu-west-1'],
-            bake: { minutes: 30 },
-            validations: [
-              { name: 'IntegrationTests', commands: ['npm ci', 'npm run integ'] },
-              { name: 'LoadTests', kind: ValidationKind.LOAD, commands: ['npm ci', 'npm run load -- --tps 50'] },
-            ],
-          },
-        ],
-        production: {
-          account: ACCOUNTS.production,
-          oneBox: true,
-          bake: { minHealthyDatapoints: 10 },
-          window: { weekdays: [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY], startHour: 9, endHour: 17, blackouts: ['2026-12-21..2027-01-04'] },
-          waves: [
-            { regions: ['eu-west-1'] },
-            { regions: ['us-east-1'] },
-            { regions: ['us-west-2', 'eu-central-1', 'ap-northeast-1'] },
-            { regions: ['ap-southeast-2', 'sa-east-1', 'ca-central-1', 'ap-south-1'] },
-          ],
-        },
-      },
+      release: props.release ?? ORDERS_RELEASE,
     });
   }
 }
 
-export function buildExampleApp(outdir?: string): { app: cdk.App; stack: OrdersPipelineStack } {
+export function buildExampleApp(outdir?: string, release?: ReleaseDeclaration): { app: cdk.App; stack: OrdersPipelineStack } {
   const app = new cdk.App({ outdir });
-  const stack = new OrdersPipelineStack(app, 'OrdersPipeline', { env: { account: ACCOUNTS.tooling, region: 'us-east-1' } });
+  const stack = new OrdersPipelineStack(app, 'OrdersPipeline', { env: { account: ACCOUNTS.tooling, region: 'us-east-1' }, release });
   return { app, stack };
 }
 

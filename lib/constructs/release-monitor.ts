@@ -186,7 +186,8 @@ export class ReleaseMonitor extends Construct {
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: `Alias${this.aliases.length}`,
       actions: ['lambda:GetAlias', 'lambda:UpdateAlias'],
-      resources: [alias.functionArn],
+      // Lambda authorises alias calls against the function and the qualified alias ARN.
+      resources: [alias.version.lambda.functionArn, alias.functionArn],
     }));
   }
 
