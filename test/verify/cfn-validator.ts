@@ -37,6 +37,7 @@ type SpecType =
   | { type: 'union'; types: SpecType[] };
 interface SpecProperty { type: SpecType; previousTypes?: SpecType[]; required?: boolean }
 type SpecProperties = Record<string, SpecProperty>;
+type Report = (path: string, message: string) => void;
 
 // Resource attributes CloudFormation allows next to Type and Properties.
 const RESOURCE_ATTRIBUTES = new Set(['Type', 'Properties', 'DependsOn', 'Metadata', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy', 'CreationPolicy', 'UpdatePolicy']);
@@ -90,7 +91,7 @@ export class CfnValidator {
     return this.resourceCache.get(type);
   }
 
-  private checkObject(spec: SpecProperties, value: Record<string, unknown>, path: string, report: (path: string, message: string) => void, openEnded = false) {
+  private checkObject(spec: SpecProperties, value: Record<string, unknown>, path: string, report: Report, openEnded = false) {
     for (const [name, property] of Object.entries(spec)) {
       if (property.required && value[name] === undefined) report(path, `required property "${name}" is missing`);
     }
@@ -113,7 +114,7 @@ export class CfnValidator {
     }
   }
 
-  private checkValue(type: SpecType, value: unknown, path: string, report: (path: string, message: string) => void) {
+  private checkValue(type: SpecType, value: unknown, path: string, report: Report) {
     if (isIntrinsic(value)) return;
     switch (type.type) {
       case 'json':
@@ -170,7 +171,7 @@ export class CfnValidator {
 }
 
 /** CodePipeline structure and quotas a template can break. */
-function checkPipelineQuotas(properties: Record<string, unknown>, report: (path: string, message: string) => void) {
+function checkPipelineQuotas(properties: Record<string, unknown>, report: Report) {
   const q = CODEPIPELINE_QUOTAS;
   const stages = properties.Stages;
   if (!Array.isArray(stages)) return;
@@ -208,7 +209,7 @@ function checkPipelineQuotas(properties: Record<string, unknown>, report: (path:
   });
 }
 
-function checkName(name: unknown, path: string, report: (path: string, message: string) => void) {
+function checkName(name: unknown, path: string, report: Report) {
   if (typeof name === 'string' && name.length > CODEPIPELINE_QUOTAS.maxNameLength) {
     report(path, `"${name.slice(0, 20)}..." is ${name.length} characters; CodePipeline allows at most ${CODEPIPELINE_QUOTAS.maxNameLength}`);
   }
@@ -234,7 +235,10 @@ function describe(value: unknown): string {
 
 /** ` (did you mean "X"?)` for a name one or two edits away from a known one. */
 function suggest(name: string, known: string[]): string {
-  const close = known.map((k) => [k, editDistance(name.toLowerCase(), k.toLowerCase())] as const).filter(([, d]) => d <= 2).sort((a, b) => a[1] - b[1]);
+  const close = known
+    .map((k) => [k, editDistance(name.toLowerCase(), k.toLowerCase())] as const)
+    .filter(([, d]) => d <= 2)
+    .sort((a, b) => a[1] - b[1]);
   return close.length > 0 ? ` (did you mean "${close[0][0]}"?)` : '';
 }
 

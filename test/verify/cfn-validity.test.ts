@@ -1,9 +1,9 @@
 // Gate: every template we synthesize is valid against the CloudFormation resource specification
 // and within CodePipeline's quotas, without deploying anything.
-import { buildExampleApp } from '../../examples/app';
-import { pipelineApp, THREE_WAVES, TWELVE_REGIONS } from '../fixtures/apps';
 import { allStacks, removeDir, tempOutdir } from './assemblies';
 import { CfnTemplate, CfnValidator } from './cfn-validator';
+import { buildExampleApp } from '../../examples/app';
+import { pipelineApp, THREE_WAVES, TWELVE_REGIONS } from '../fixtures/apps';
 
 const validator = new CfnValidator();
 
