@@ -31,6 +31,13 @@ export interface ReleaseControllerProps {
 export class ReleaseController extends Construct {
   /** The controller function. */
   public readonly function: lambda.Function;
+  /**
+   * The rollback function for operators: invoke it with `{ "targetId": "prod-wave-2-us-east-1-fleet" }`
+   * to stop that target's CodeDeploy deployments with rollback, reset its aliases and roll back its
+   * stage. The controller runs the same code itself when a bake fails. Shares the controller's role,
+   * which is the role the targets' monitor roles trust.
+   */
+  public readonly rollbackFunction: lambda.Function;
   /** Its execution role (fixed name: the targets' monitor roles trust exactly this role). */
   public readonly role: iam.Role;
   /** Event bus receiving the targets' alarm state changes. */
@@ -66,13 +73,24 @@ export class ReleaseController extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(stageCode(props.stagingDirectory, plan)),
+      code: lambda.Code.fromAsset(stageCode(path.join(props.stagingDirectory, 'controller'), 'controller', plan)),
       memorySize: 256,
       timeout: cdk.Duration.minutes(2),
       role: this.role,
       logGroup,
       // One sweep at a time: two concurrent sweeps could both answer the same approval.
       reservedConcurrentExecutions: 1,
+    });
+    this.rollbackFunction = new lambda.Function(this, 'RollbackFunction', {
+      description: `cdk-wave-pipelines rollback of one target of ${plan.pipelineName} (for operators)`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(stageCode(path.join(props.stagingDirectory, 'rollback'), 'rollback', plan)),
+      memorySize: 256,
+      timeout: cdk.Duration.minutes(2),
+      role: this.role,
+      logGroup,
     });
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'WriteLogs',
@@ -142,10 +160,10 @@ export class ReleaseController extends Construct {
   }
 }
 
-/** Copies the controller bundle and the plan into one directory: the function's code asset. */
-function stageCode(stagingDirectory: string, plan: ReleasePlan): string {
+/** Copies a handler bundle and the plan into one directory: the function's code asset. */
+function stageCode(stagingDirectory: string, bundle: string, plan: ReleasePlan): string {
   fs.mkdirSync(stagingDirectory, { recursive: true });
-  fs.copyFileSync(path.join(runtimeBundleDir('controller'), 'index.js'), path.join(stagingDirectory, 'index.js'));
+  fs.copyFileSync(path.join(runtimeBundleDir(bundle), 'index.js'), path.join(stagingDirectory, 'index.js'));
   fs.writeFileSync(path.join(stagingDirectory, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
   return stagingDirectory;
 }

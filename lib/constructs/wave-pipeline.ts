@@ -108,7 +108,7 @@ export class WavePipeline extends Construct {
     this.controller = new ReleaseController(this, 'Controller', {
       plan: this.plan,
       pipelineArn: stack.formatArn({ service: 'codepipeline', resource: props.pipelineName }),
-      stagingDirectory: path.join(outdir, '.wave-pipelines', `${this.plan.pipelineName}-controller`),
+      stagingDirectory: path.join(outdir, '.wave-pipelines', this.plan.pipelineName),
     });
     this.planFile = path.join(outdir, planFileName(this.plan.pipelineName));
     fs.mkdirSync(outdir, { recursive: true });

@@ -100,6 +100,13 @@ describe('WavePipeline rendering', () => {
       EventPattern: { 'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'detail': { state: { value: ['ALARM'] } } },
     });
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cdk-wave-pipelines/orders/stop-all-releases', Value: 'OFF' });
+    // The operators' rollback function shares the controller role (the one the monitor roles trust).
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const ours = functions.filter((f) => String(f.Properties.Description).startsWith('cdk-wave-pipelines'));
+    expect(ours.map((f) => f.Properties.Description).sort()).toEqual([
+      'cdk-wave-pipelines release controller of orders', 'cdk-wave-pipelines rollback of one target of orders (for operators)',
+    ]);
+    expect(new Set(ours.map((f) => JSON.stringify(f.Properties.Role))).size).toBe(1);
   });
 });
 
