@@ -1,0 +1,85 @@
+// Gate: the logical ids of stateful resources, the pipeline's stage names and the stage stacks'
+// names are pinned, so a refactor (a renamed construct id, a moved construct) cannot silently make
+// CloudFormation replace the artifact bucket, the KMS key, the stop switch or the pipeline, or
+// deploy a stage under a new stack name. If a change here is intended, it needs a migration note.
+import { allStacks, removeDir, tempOutdir } from './assemblies';
+import { buildExampleApp } from '../../examples/app';
+
+describe('logical ids of the example pipeline', () => {
+  const outdir = tempOutdir('ids');
+  afterAll(() => removeDir(outdir));
+  const assembly = buildExampleApp(outdir).app.synth();
+  const pipelineStack = assembly.getStackByName('OrdersPipeline').template;
+  const resources = Object.entries<any>(pipelineStack.Resources);
+  const idsOf = (type: string) => resources.filter(([, r]) => r.Type === type).map(([id]) => id).sort();
+  const nameOf = (id: string, property: string) => pipelineStack.Resources[id].Properties[property];
+
+  test('pipeline stack: stateful resources', () => {
+    expect({
+      artifactBucket: idsOf('AWS::S3::Bucket'),
+      artifactKey: idsOf('AWS::KMS::Key'),
+      artifactKeyAlias: idsOf('AWS::KMS::Alias'),
+      stopSwitch: idsOf('AWS::SSM::Parameter'),
+      healthBus: idsOf('AWS::Events::EventBus'),
+      controllerLogs: idsOf('AWS::Logs::LogGroup'),
+      pipeline: idsOf('AWS::CodePipeline::Pipeline'),
+    }).toEqual({
+      artifactBucket: ['PipelineArtifactsBucket7F53AAE0'],
+      artifactKey: ['PipelineArtifactsBucketEncryptionKeyC90AE444'],
+      artifactKeyAlias: ['PipelineArtifactsBucketEncryptionKeyAlias9C2DE4D9'],
+      stopSwitch: ['PipelineControllerStopSwitchFC48F155'],
+      healthBus: ['PipelineControllerHealthBusD8E68DD1'],
+      controllerLogs: ['PipelineControllerLogs3EA19FAF'],
+      pipeline: ['PipelineB4A40917'],
+    });
+  });
+
+  test('pipeline stack: physical names the targets and operators rely on', () => {
+    expect({
+      pipeline: nameOf('PipelineB4A40917', 'Name'),
+      stopSwitch: nameOf('PipelineControllerStopSwitchFC48F155', 'Name'),
+      healthBus: nameOf('PipelineControllerHealthBusD8E68DD1', 'Name'),
+      controllerRole: nameOf('PipelineControllerRoleEDF58C14', 'RoleName'),
+      artifactKeyAlias: nameOf('PipelineArtifactsBucketEncryptionKeyAlias9C2DE4D9', 'AliasName'),
+    }).toEqual({
+      pipeline: 'orders-api',
+      stopSwitch: '/cdk-wave-pipelines/orders-api/stop-all-releases',
+      healthBus: 'orders-api-release-health',
+      controllerRole: 'wave-orders-api-controller',
+      artifactKeyAlias: 'alias/codepipeline-orderspipeline70e67cc6',
+    });
+  });
+
+  test('pipeline stage names', () => {
+    expect(nameOf('PipelineB4A40917', 'Stages').map((s: any) => s.Name)).toEqual([
+      'Source', 'Build', 'UpdatePipeline', 'alpha', 'beta', 'gamma', 'Prod-Wave-1', 'Prod-Wave-2', 'Prod-Wave-3', 'Prod-Wave-4',
+    ]);
+  });
+
+  test('stage stack names', () => {
+    expect(assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks.map((s) => s.stackName)).sort()).toEqual([
+      'Prod-Wave-1-eu-west-1-OneBox-Orders', 'Prod-Wave-1-eu-west-1-Orders',
+      'Prod-Wave-2-us-east-1-OneBox-Orders', 'Prod-Wave-2-us-east-1-Orders',
+      'Prod-Wave-3-ap-northeast-1-OneBox-Orders', 'Prod-Wave-3-ap-northeast-1-Orders',
+      'Prod-Wave-3-eu-central-1-OneBox-Orders', 'Prod-Wave-3-eu-central-1-Orders',
+      'Prod-Wave-3-us-west-2-OneBox-Orders', 'Prod-Wave-3-us-west-2-Orders',
+      'Prod-Wave-4-ap-south-1-OneBox-Orders', 'Prod-Wave-4-ap-south-1-Orders',
+      'Prod-Wave-4-ap-southeast-2-OneBox-Orders', 'Prod-Wave-4-ap-southeast-2-Orders',
+      'Prod-Wave-4-ca-central-1-OneBox-Orders', 'Prod-Wave-4-ca-central-1-Orders',
+      'Prod-Wave-4-sa-east-1-OneBox-Orders', 'Prod-Wave-4-sa-east-1-Orders',
+      'alpha-us-west-2-Orders', 'beta-us-west-2-Orders', 'gamma-eu-west-1-Orders', 'gamma-us-east-1-Orders',
+    ]);
+  });
+
+  test('every stage stack: the ReleaseMonitor\'s named resources (health alarm, manifest, monitor role)', () => {
+    const stageStacks = allStacks(assembly).filter((s) => s.stackName.endsWith('-Orders'));
+    expect(stageStacks).toHaveLength(22);
+    for (const s of stageStacks) {
+      const byType = (type: string) => Object.entries<any>(s.template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+      expect([s.stackName, byType('AWS::CloudWatch::CompositeAlarm'), byType('AWS::SSM::Parameter')]).toEqual([
+        s.stackName, ['ReleaseMonitorHealth99704AE0'], ['ReleaseMonitorManifest1522D990'],
+      ]);
+      expect([s.stackName, s.template.Resources.ReleaseMonitorMonitorRole980B720B?.Type]).toEqual([s.stackName, 'AWS::IAM::Role']);
+    }
+  });
+});
