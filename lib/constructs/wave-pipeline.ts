@@ -103,6 +103,7 @@ export class WavePipeline extends Construct {
 
     this.codePipeline.buildPipeline();
     this.enableStageRollback();
+    this.warnAboutRiskyChoices();
 
     const outdir = cdk.Stage.of(this)!.outdir;
     this.controller = new ReleaseController(this, 'Controller', {
@@ -209,6 +210,26 @@ export class WavePipeline extends Construct {
   private checkStackCount(release: ReleaseDeclaration, problems: Problem[]) {
     const stacksPerTarget = Math.max(1, ...[...this.stages.values()].map((s) => s.node.findAll().filter((c) => cdk.Stack.isStack(c)).length));
     if (stacksPerTarget > 1) problems.push(...validateDeclaration(release, { stacksPerTarget }));
+  }
+
+  /** Choices that are allowed but remove a safety net: warn, so a user can acknowledge them. */
+  private warnAboutRiskyChoices() {
+    const production = this.plan.stages.filter((s) => s.kind === 'PRODUCTION');
+    const unbaked = production.flatMap((s) => s.regions).filter((r) => r.fleet.bake.minutes === 0).map((r) => r.fleet.id);
+    if (unbaked.length > 0) {
+      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:productionWithoutBake',
+        `production targets without a bake: ${unbaked.join(', ')}; nothing watches them after deployment, so a bad release reaches the next wave. Give them bake: { minutes: 30 } or acknowledge this warning.`);
+    }
+    if (production.length > 0 && production.every((s) => s.regions.every((r) => !r.oneBox))) {
+      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:productionWithoutOneBox',
+        'production has no one-box deployments (production.oneBox: false): every region takes the new release on its whole fleet at once. Acknowledge this warning if that is intended.');
+    }
+    const passWithoutData = production.flatMap((s) => s.regions).flatMap((r) => [r.oneBox, r.fleet])
+      .filter((t): t is PlannedTarget => t !== undefined && t.bake.minutes > 0 && t.bake.noData === 'PASS_WITH_WARNING');
+    if (passWithoutData.length > 0) {
+      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:bakePassesWithoutData',
+        `bakes that pass when no alarm had data: ${passWithoutData.map((t) => t.id).join(', ')}; a target nobody measured is not known to be healthy.`);
+    }
   }
 
   /** V2 stage rollback: a failed deployment stage returns to the last successful release by itself. */

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as cdk from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
-import { WavePipeline } from '../../lib';
+import { NoDataPolicy, WavePipeline } from '../../lib';
 import {
   PIPELINE_ACCOUNT, PREPROD_ACCOUNT, PROD_ACCOUNT, THREE_WAVES, TWELVE_REGIONS, TinyFactory, arnString, pipelineApp, pipelineStages,
 } from '../fixtures/apps';
@@ -212,5 +212,25 @@ describe('determinism', () => {
     expect(b.files).toEqual(a.files);
     expect(b.plan).toEqual(a.plan);
     expect(JSON.parse(a.plan).pipelineName).toBe('orders');
+  });
+});
+
+describe('warnings a user can acknowledge', () => {
+  const warnings = (built: ReturnType<typeof pipelineApp>) =>
+    Annotations.fromStack(built.stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+
+  test('none for the default release', () => {
+    expect(warnings(pipelineApp(THREE_WAVES))).toEqual([]);
+  });
+
+  test('production without bake or one-box, and bakes that pass without data, are called out', () => {
+    const found = warnings(pipelineApp({
+      production: { account: PROD_ACCOUNT, oneBox: false, bake: { minutes: 0 }, waves: [{ regions: ['us-east-1'] }, { regions: ['eu-west-1'], bake: { minutes: 30, noData: NoDataPolicy.PASS_WITH_WARNING } }] },
+    }));
+    expect(found).toEqual([
+      'production targets without a bake: prod-wave-1-us-east-1-fleet; nothing watches them after deployment, so a bad release reaches the next wave. Give them bake: { minutes: 30 } or acknowledge this warning. [ack: cdk-wave-pipelines:productionWithoutBake]',
+      'production has no one-box deployments (production.oneBox: false): every region takes the new release on its whole fleet at once. Acknowledge this warning if that is intended. [ack: cdk-wave-pipelines:productionWithoutOneBox]',
+      'bakes that pass when no alarm had data: prod-wave-2-eu-west-1-fleet; a target nobody measured is not known to be healthy. [ack: cdk-wave-pipelines:bakePassesWithoutData]',
+    ]);
   });
 });
