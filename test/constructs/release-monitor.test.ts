@@ -66,7 +66,8 @@ describe('ReleaseMonitor', () => {
     const [dg] = Object.values(t.findResources('AWS::CodeDeploy::DeploymentGroup')) as any[];
     expect([...dg.Properties.AutoRollbackConfiguration.Events].sort()).toEqual(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST']);
     expect(dg.Properties.AlarmConfiguration.Enabled).toBe(true);
-    expect(s.stack.resolve(dg.Properties.AlarmConfiguration.Alarms)).toEqual([{ Name: { Ref: s.stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement) } }]);
+    const healthAlarmId = s.stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement);
+    expect(s.stack.resolve(dg.Properties.AlarmConfiguration.Alarms)).toEqual([{ Name: { Ref: healthAlarmId } }]);
   });
 
   test('the monitor role is scoped: no "*" action; "*" resource only for DescribeAlarms and GetMetricData', () => {
