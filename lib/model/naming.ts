@@ -82,3 +82,8 @@ export function regionKey(stageName: string, region: string): string {
 export function controllerRoleName(pipelineName: string): string {
   return fit(`wave-${slug(pipelineName)}-controller`, MAX_ROLE_NAME);
 }
+
+/** Key of one pipeline stage (wave), used by the stage's window gate. */
+export function stageKey(stageName: string): string {
+  return slug(stageName);
+}
