@@ -140,14 +140,14 @@ export function applyNagSuppressions(root: IConstruct, violations: NagFinding[],
   const byPath = new Map(root.node.findAll().map((c) => [c.node.path, c]));
   const applied: AppliedSuppression[] = [];
   for (const violation of violations) {
-    for (const resource of violation.violatingResources) {
-      const suppression = suppressions.find((s) => s.paths.test(resource.constructPath)
+    for (const { constructPath = '' } of violation.violatingResources) {
+      const suppression = suppressions.find((s) => s.paths.test(constructPath)
         && s.findings.some((f) => (typeof f === 'string' ? f === violation.ruleName : f.test(violation.ruleName))));
       if (!suppression) continue;
-      const construct = byPath.get(resource.constructPath);
-      if (!construct) throw new Error(`nag-suppressions: no construct at ${resource.constructPath}`);
+      const construct = byPath.get(constructPath);
+      if (!construct) throw new Error(`nag-suppressions: no construct at "${constructPath}"`);
       Validations.of(construct).acknowledge({ id: violation.ruleName, reason: suppression.reason });
-      applied.push({ suppression, ruleName: violation.ruleName, constructPath: resource.constructPath });
+      applied.push({ suppression, ruleName: violation.ruleName, constructPath });
     }
   }
   return applied;

@@ -46,7 +46,7 @@ describe('cdk-nag AwsSolutions on the example app', () => {
 
   test('checks the pipeline stack, the cross-region support stacks and every stage stack', () => {
     // A stage stack's path is OrdersPipeline/Pipeline/<stage>/Orders; a support stack's is its id.
-    const stackOf = (path: string) => path.split('/').slice(0, path.startsWith('OrdersPipeline/Pipeline/') ? 4 : 1).join('/');
+    const stackOf = (path = '') => path.split('/').slice(0, path.startsWith('OrdersPipeline/Pipeline/') ? 4 : 1).join('/');
     const checkedStacks = new Set(before.flatMap((v) => v.violatingResources.map((r) => stackOf(r.constructPath))));
     const stageStacks = stack.pipeline.plan.stages
       .flatMap((s) => s.regions.flatMap((r) => (r.oneBox ? [r.oneBox, r.fleet] : [r.fleet])))
