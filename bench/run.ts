@@ -160,8 +160,10 @@ function synthBenchmarks() {
   }
   say();
   const staging = median(Array.from({ length: 5 }, () => stageBundlesMs()));
-  say(`Fixed cost in every WavePipeline synth: staging the Lambda bundles (copy + sha256 of assets/runtime/*/index.js, as \`Code.fromAsset\` does) `
-    + `takes ${fmt(staging, 0)} ms here; it dominates the 1-region ratio and is amortised as regions grow.`);
+  say('WavePipeline has a fixed cost the baseline does not: the release controller (two functions, their roles, rules, the health bus, '
+    + 'the stop switch), the plan and the plan file, and per region two approval gates (each with the action role CodePipeline gives every action). '
+    + `Of it, staging the Lambda bundles (copy + sha256 of assets/runtime/*/index.js, as \`Code.fromAsset\` does) takes ${fmt(staging, 0)} ms. `
+    + 'Timings are wall-clock on a shared 2-core machine; small absolute times (1 region) are the noisiest.');
   say();
   say('## 2. Growth of synth time with regions');
   say();

@@ -54,14 +54,15 @@ describe('synthesis is deterministic across processes and directories', () => {
   });
 
   test('every template, byte for byte (pipeline, support and all stage stacks)', () => {
+    // Pipeline stack, support stacks and a stage stack per target (over 20 for the example).
     const templates = [...a.keys()].filter((f) => f.endsWith('.template.json'));
-    expect(templates.length).toBe(31);
+    expect(templates.length).toBeGreaterThan(20);
     expect(differing((f) => f.endsWith('.template.json'))).toEqual([]);
   });
 
   test('asset manifests (asset hashes) and the asset directories they point at', () => {
     const manifests = [...a.keys()].filter((f) => f.endsWith('.assets.json'));
-    expect(manifests.length).toBeGreaterThanOrEqual(23);
+    expect(manifests.length).toBeGreaterThan(10);
     expect(differing((f) => f.endsWith('.assets.json'))).toEqual([]);
     const assetFiles = [...a.keys()].filter((f) => f.split(path.sep).some((part) => part.startsWith('asset.')));
     expect(assetFiles.length).toBeGreaterThan(0);
