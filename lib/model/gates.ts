@@ -1,15 +1,19 @@
 /**
- * The decision of a window gate: may this region of this wave start deploying now? Pure: the
- * runtime handler reads the stop switch and the clock, and passes both in.
+ * The decision of a window gate: may this CodePipeline stage (a wave of regions) start deploying
+ * now? Pure: the runtime handler reads the stop switch and the clock, and passes both in.
+ *
+ * CodePipeline runs a stage's actions by run order, so the regions of a wave pass their gate
+ * together and then deploy together: one gate per stage, open only at an instant when every
+ * region's window is open.
  */
-import { ResolvedWindow } from './plan';
-import { formatLocal, windowStatus } from './window';
+import { RegionWindow, commonWindowStatus, formatLocal } from './window';
 
 /** State of the stop-all-releases switch as read at run time. */
 export type StopSwitchState = 'ON' | 'OFF' | 'MISSING' | 'UNREADABLE';
 
 export interface WindowGateInput {
-  readonly window?: ResolvedWindow;
+  /** The window of every region of the stage that has one; empty = no window gate. */
+  readonly windows: ReadonlyArray<RegionWindow>;
   readonly now: Date;
   readonly stopSwitch: StopSwitchState;
   /** When the gate started holding (the approval action's start time). */
@@ -37,11 +41,14 @@ export interface WindowGateDecision {
  *    never turns into FAIL by itself, because the operator decides when releases resume.
  * 2. Stop switch `MISSING` or `UNREADABLE` -> HOLD. The gate fails closed: not knowing whether
  *    releases are stopped is treated as stopped, and the reason says how to repair the parameter.
- * 3. No window -> OPEN.
- * 4. Window open at `now` -> OPEN, however long the gate held before (the limit is for a window
- *    that stays closed, and it has just opened).
- * 5. Window closed and held longer than `maxHoldMinutes` -> FAIL: the wave did not deploy.
- * 6. Window closed -> HOLD, with `opensAt` when the window next opens.
+ * 3. No window in any region of the stage -> OPEN.
+ * 4. Every region's window open at `now` -> OPEN, however long the gate held before (the limit
+ *    is for windows that stay closed, and they have just opened together).
+ * 5. Some window closed and held longer than `maxHoldMinutes` -> FAIL: the wave did not deploy.
+ *    Windows that are never open at the same instant within the horizon end here too: they hold
+ *    like any closed window (the operator may be about to fix them) until the limit.
+ * 6. Some window closed -> HOLD, naming the first closed region, with `opensAt` when every
+ *    window is next open at once.
  */
 export function decideWindowGate(input: WindowGateInput): WindowGateDecision {
   const switchName = input.stopSwitchName !== undefined ? `"${input.stopSwitchName}"` : 'parameter';
@@ -68,24 +75,25 @@ export function decideWindowGate(input: WindowGateInput): WindowGateDecision {
       };
   }
 
-  if (input.window === undefined) return { decision: 'OPEN', reason: 'no deployment window: the wave may deploy at any time' };
+  if (input.windows.length === 0) return { decision: 'OPEN', reason: 'no deployment window: the wave may deploy at any time' };
 
-  const status = windowStatus(input.window, input.now);
-  if (status.open) return { decision: 'OPEN', reason: `window open: ${status.reason}` };
+  const status = commonWindowStatus(input.windows, input.now);
+  if (status.open) return { decision: 'OPEN', reason: status.reason };
 
   const heldMs = input.now.getTime() - input.heldSince.getTime();
-  const opens = status.opensAt !== undefined
-    ? `opens ${formatLocal(input.window, status.opensAt)} (${status.opensAt.toISOString()})`
-    : 'does not open in the next 400 days';
+  const closed = status.opensAt !== undefined ? `${status.reason}; ${opensText(input.windows, status.opensAt)}` : status.reason;
   if (heldMs > input.maxHoldMinutes * 60_000) {
     return {
       decision: 'FAIL',
-      reason: `held ${Math.floor(heldMs / 60_000)} min, longer than maxWindowHoldMinutes=${input.maxHoldMinutes}; the wave did not deploy (window closed: ${status.reason}; ${opens})`,
+      reason: `held ${Math.floor(heldMs / 60_000)} min, longer than maxWindowHoldMinutes=${input.maxHoldMinutes}; the wave did not deploy (${closed})`,
     };
   }
-  return {
-    decision: 'HOLD',
-    reason: `window closed: ${status.reason}; ${opens}`,
-    ...(status.opensAt !== undefined ? { opensAt: status.opensAt } : {}),
-  };
+  return { decision: 'HOLD', reason: closed, ...(status.opensAt !== undefined ? { opensAt: status.opensAt } : {}) };
+}
+
+/** When the gate opens, in UTC and in each region's local time. */
+function opensText(windows: ReadonlyArray<RegionWindow>, opensAt: Date): string {
+  if (windows.length === 1) return `opens ${formatLocal(windows[0].window, opensAt)} (${opensAt.toISOString()})`;
+  const local = windows.map((w) => `${w.region} ${formatLocal(w.window, opensAt)}`).join(', ');
+  return `all ${windows.length} windows are next open together at ${opensAt.toISOString()} (${local})`;
 }

@@ -18,8 +18,9 @@ import { SignalUnreadableError, observeBake } from './health-signal';
 import { RollbackReport, monitorRoleArn, rollbackTarget } from './rollback';
 import { BakeDecision, BakeObservation, BakeVerdict, decideBake, healthyDatapoints } from '../model/bake';
 import { StopSwitchState, WindowGateDecision, decideWindowGate } from '../model/gates';
-import { GATE, compositeAlarmName, parseGateToken, regionKey } from '../model/naming';
-import { PlannedRegion, PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
+import { GATE, compositeAlarmName, parseGateToken, stageKey } from '../model/naming';
+import { PlannedStage, PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
+import { RegionWindow } from '../model/window';
 
 /** `PutApprovalResult` rejects summaries longer than this. */
 export const MAX_APPROVAL_SUMMARY = 512;
@@ -47,7 +48,7 @@ export const GATE_RESULT = {
 export interface GateOutcome {
   /** `BAKE` or `WINDOW`. */
   readonly gate: string;
-  /** Target id (BAKE) or region key (WINDOW). */
+  /** Target id (BAKE) or stage key (WINDOW: one gate per CodePipeline stage). */
   readonly target: string;
   readonly stageName: string;
   readonly actionName: string;
@@ -200,18 +201,20 @@ async function readStopSwitch(clients: ClientFactory, plan: ReleasePlan): Promis
   }
 }
 
-function findRegion(plan: ReleasePlan, key: string): PlannedRegion | undefined {
-  for (const stage of plan.stages) {
-    const region = stage.regions.find((r) => regionKey(stage.name, r.region) === key);
-    if (region) return region;
-  }
-  return undefined;
+/** The stage whose WINDOW gate carries this key (`stageKey` of its name). */
+function findStage(plan: ReleasePlan, key: string): PlannedStage | undefined {
+  return plan.stages.find((stage) => stageKey(stage.name) === key);
+}
+
+/** Every region of the stage that waits for a window: the gate opens when all of them are open at once. */
+function stageWindows(stage: PlannedStage): RegionWindow[] {
+  return stage.regions.flatMap((r) => (r.window ? [{ region: r.region, window: r.window }] : []));
 }
 
 async function windowGate(
   deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, now: Date, stopSwitch: { state: StopSwitchState; detail: string },
 ): Promise<GateOutcome> {
-  const region = findRegion(deps.plan, gate.target);
+  const stage = findStage(deps.plan, gate.target);
   const inputs: Record<string, unknown> = {
     stageName: gate.stageName,
     actionName: gate.actionName,
@@ -222,13 +225,14 @@ async function windowGate(
     maxHoldMinutes: deps.plan.maxWindowHoldMinutes,
   };
   let decision: WindowGateDecision;
-  if (!region) {
-    decision = { decision: 'FAIL', reason: `the plan has no region ${gate.target}; redeploy the pipeline so that its gates and plan.json match` };
+  if (!stage) {
+    decision = { decision: 'FAIL', reason: `the plan has no stage ${gate.target}; redeploy the pipeline so that its gates and plan.json match` };
   } else {
-    inputs.window = region.window ?? null;
+    const windows = stageWindows(stage);
+    inputs.windows = windows;
     try {
       decision = decideWindowGate({
-        window: region.window,
+        windows,
         now,
         stopSwitch: stopSwitch.state,
         heldSince: gate.since,

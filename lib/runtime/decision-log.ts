@@ -8,7 +8,7 @@ export interface DecisionLine {
   readonly level: string;
   /** `BAKE`, `WINDOW`, `ROLLBACK` or `EVENT`. */
   readonly gate: string;
-  /** Target id (BAKE, ROLLBACK) or region key (WINDOW). */
+  /** Target id (BAKE, ROLLBACK) or stage key (WINDOW). */
   readonly target: string;
   readonly decision: string;
   readonly reason: string;

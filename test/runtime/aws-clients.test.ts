@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, WINDOW_ACTION, captureLog,
 } from './fixtures';
-import { gateToken } from '../../lib/model/naming';
+import { gateToken, stageKey } from '../../lib/model/naming';
 import { createAwsClientFactory, isTransient, MAX_ATTEMPTS, RoleAssumptionError } from '../../lib/runtime/aws-clients';
 import { createControllerHandler } from '../../lib/runtime/controller';
 
@@ -66,7 +66,7 @@ function windowPipeline(getPipelineState: FakeReply[]) {
             actions: [{
               name: WINDOW_ACTION,
               actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
-              configuration: { CustomData: `Deployment window of us-east-1. ${gateToken('WINDOW', 'prod-wave-1-us-east-1')}` },
+              configuration: { CustomData: `Prod-Wave-1 starts when the window of us-east-1 is open. ${gateToken('WINDOW', stageKey('Prod-Wave-1'))}` },
             }],
           }],
         },

@@ -10,7 +10,8 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
   ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN,
-  MANIFEST, ONEBOX, ONEBOX_BAKE_ACTION, PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, WINDOW_ACTION, WINDOW_KEY,
+  MANIFEST, ONEBOX, ONEBOX_BAKE_ACTION, PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, TWO_REGION_PLAN,
+  WINDOW_ACTION, WINDOW_KEY,
   GetCanaryRuns, alarmEvent, awsError, canaryRun, captureLog, compositeAlarm, mockAws, pipelineDefinition, pipelineState, stateUpdate, testClients,
 } from './fixtures';
 import { ReleasePlan } from '../../lib/model/plan';
@@ -351,8 +352,11 @@ describe('plan mismatch', () => {
   test.each([
     ['a bake gate of a target the plan does not know', 'BAKE', 'prod-wave-7-us-east-1-fleet',
       'the plan has no target prod-wave-7-us-east-1-fleet; redeploy the pipeline so that its gates and plan.json match'],
-    ['a window gate of a region the plan does not know', 'WINDOW', 'prod-wave-7-us-east-1',
-      'the plan has no region prod-wave-7-us-east-1; redeploy the pipeline so that its gates and plan.json match'],
+    ['a window gate of a stage the plan does not know', 'WINDOW', 'prod-wave-7',
+      'the plan has no stage prod-wave-7; redeploy the pipeline so that its gates and plan.json match'],
+    // A pipeline deployed before window gates were per stage carries region keys: fail closed.
+    ['a window gate with an old per-region key', 'WINDOW', 'prod-wave-1-us-east-1',
+      'the plan has no stage prod-wave-1-us-east-1; redeploy the pipeline so that its gates and plan.json match'],
   ])('%s is rejected', async (_name, gate, target, reason) => {
     healthyTarget();
     const definition = pipelineDefinition();
@@ -449,7 +453,7 @@ describe('WINDOW gate', () => {
       expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, {
         actionName: WINDOW_ACTION, token: `token-${WINDOW_ACTION}`, result: { status: 'Approved', summary: out.gates[0].reason },
       });
-      expect(out.gates[0].reason).toMatch(/^window open/);
+      expect(out.gates[0].reason).toBe('window of us-east-1 open: inside hours 09:00-17:00 America/New_York on Monday');
     } else {
       expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
     }
@@ -481,6 +485,45 @@ describe('WINDOW gate', () => {
     const { handler, lines } = controller(() => AFTER_DST);
     await handler(SCHEDULED_EVENT);
     expect(lines[0].inputs).toMatchObject({ stopSwitch: 'UNREADABLE', stopSwitchDetail: 'unexpected value "maybe" (expected ON or OFF)' });
+  });
+
+  describe('a wave of two regions has one gate, open only when both windows are', () => {
+    // Monday 10 March 2025 (daylight time in the US since Sunday): 13:30Z is 09:30 in New York but
+    // 06:30 in Los Angeles; 16:30Z is 12:30 and 09:30.
+    const NY_ONLY = AFTER_DST;
+    const BOTH = new Date('2025-03-10T16:30:00Z');
+
+    test('New York open, Los Angeles closed: HOLD naming Los Angeles, until 09:00 there', async () => {
+      windowWaiting(new Date(NY_ONLY.getTime() - 10 * 60_000), { value: 'OFF' });
+      const { handler, lines } = controller(() => NY_ONLY, TWO_REGION_PLAN);
+      const out = await handler(SCHEDULED_EVENT);
+      expect(out.gates).toEqual([expect.objectContaining({
+        gate: 'WINDOW',
+        target: WINDOW_KEY,
+        decision: 'HOLD',
+        result: 'NONE',
+        reason: 'window of us-west-2 closed: outside hours 09:00-17:00 America/Los_Angeles; all 2 windows are next open together at 2025-03-10T16:00:00.000Z '
+          + '(us-east-1 Mon 2025-03-10 12:00 America/New_York, us-west-2 Mon 2025-03-10 09:00 America/Los_Angeles)',
+      })]);
+      expect(lines[0].inputs).toMatchObject({ opensAt: '2025-03-10T16:00:00.000Z', windows: [{ region: 'us-east-1' }, { region: 'us-west-2' }] });
+      expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    });
+
+    test('both open: Approved', async () => {
+      windowWaiting(new Date(BOTH.getTime() - 180 * 60_000), { value: 'OFF' });
+      const { handler } = controller(() => BOTH, TWO_REGION_PLAN);
+      const out = await handler(SCHEDULED_EVENT);
+      expect(out.gates).toEqual([expect.objectContaining({ gate: 'WINDOW', target: WINDOW_KEY, decision: 'OPEN', result: 'APPROVED' })]);
+      expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, {
+        stageName: 'Prod-Wave-1',
+        actionName: WINDOW_ACTION,
+        result: {
+          status: 'Approved',
+          summary: 'windows of all 2 regions open: us-east-1 inside hours 09:00-17:00 America/New_York on Monday; '
+            + 'us-west-2 inside hours 09:00-17:00 America/Los_Angeles on Monday',
+        },
+      });
+    });
   });
 
   test('a window closed for longer than maxWindowHoldMinutes rejects the gate', async () => {

@@ -10,7 +10,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { GetCanaryRunsCommand, SyntheticsClient } from '@aws-sdk/client-synthetics';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { HealthManifest } from '../../lib/model/health-manifest';
-import { compositeAlarmName, gateToken, healthParameterName } from '../../lib/model/naming';
+import { compositeAlarmName, gateToken, healthParameterName, stageKey } from '../../lib/model/naming';
 import { ReleasePlan } from '../../lib/model/plan';
 import { createAwsClientFactory } from '../../lib/runtime/aws-clients';
 import { DecisionLine } from '../../lib/runtime/decision-log';
@@ -24,7 +24,8 @@ export const STOP_SWITCH = '/cdk-wave-pipelines/orders/stop-all-releases';
 export const FLEET = 'prod-wave-1-us-east-1-fleet';
 export const ONEBOX = 'prod-wave-1-us-east-1-onebox';
 export const BETA = 'beta-us-west-2-fleet';
-export const WINDOW_KEY = 'prod-wave-1-us-east-1';
+/** The window gate is per CodePipeline stage: its key is the stage's. */
+export const WINDOW_KEY = stageKey('Prod-Wave-1');
 export const FLEET_ROLE_ARN = `arn:aws:iam::${PROD_ACCOUNT}:role/wave-orders-${FLEET}`;
 export const FLEET_COMPOSITE = compositeAlarmName(PIPELINE, FLEET);
 export const FLEET_HEALTH_PARAMETER = healthParameterName(PIPELINE, FLEET);
@@ -68,6 +69,26 @@ export const PLAN: ReleasePlan = {
   ],
 };
 
+/**
+ * The same pipeline with a second region in Prod-Wave-1: us-west-2, Mon-Thu 09:00-17:00
+ * America/Los_Angeles. The wave's one window gate opens only when both windows are open.
+ */
+export const TWO_REGION_PLAN: ReleasePlan = {
+  ...PLAN,
+  stages: PLAN.stages.map((stage) => stage.name !== 'Prod-Wave-1' ? stage : {
+    ...stage,
+    regions: [...stage.regions, {
+      region: 'us-west-2',
+      account: PROD_ACCOUNT,
+      window: { timeZone: 'America/Los_Angeles', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [] },
+      fleet: {
+        id: 'prod-wave-1-us-west-2-fleet', kind: 'FLEET', stageName: 'Prod-Wave-1', region: 'us-west-2', account: PROD_ACCOUNT, bake: { minutes: 360, minHealthyDatapoints: 0, noData: 'FAIL' },
+      },
+      validations: [],
+    }],
+  }),
+};
+
 export const MANIFEST: HealthManifest = {
   schemaVersion: 1,
   targetId: FLEET,
@@ -78,7 +99,7 @@ export const MANIFEST: HealthManifest = {
   aliases: [{ functionName: 'orders-api-handler', aliasName: 'live' }],
 };
 
-export const WINDOW_ACTION = 'us-east-1.Window';
+export const WINDOW_ACTION = 'Window';
 export const BAKE_ACTION = 'us-east-1.Bake-Fleet';
 export const ONEBOX_BAKE_ACTION = 'us-east-1.Bake-OneBox';
 export const EXECUTION_ID = 'c7d5b0e2-8f1a-4b7e-9f3c-2a1d4e5f6a7b';
@@ -104,7 +125,7 @@ export function pipelineDefinition(version = 3, onFailure?: 'ROLLBACK'): GetPipe
               name: WINDOW_ACTION,
               actionTypeId: approval,
               runOrder: 1,
-              configuration: { CustomData: `Deployment window of us-east-1: Mon-Thu 09:00-17:00 America/New_York. ${gateToken('WINDOW', WINDOW_KEY)}` },
+              configuration: { CustomData: `Prod-Wave-1 starts when the window of us-east-1 is open (Mon-Thu 09:00-17:00 America/New_York). ${gateToken('WINDOW', WINDOW_KEY)}` },
             },
             { name: 'us-east-1.Deploy-Fleet', actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' }, runOrder: 2 },
             {
