@@ -5,13 +5,14 @@
  *
  * One row per region of each stage; one bar per timeline entry (window wait, deploy, bake,
  * validate, rollback); the hours a row's deployment window is closed are shaded; dashed lines mark
- * where each stage starts; the time axis is UTC.
+ * where each stage starts; the time axis is UTC. Each stage has one window gate (its regions pass
+ * it together), listed under the chart: it opens when no row of the stage is shaded.
  */
 import { durationText, utcText } from './time-text';
 import { ReleaseCostEstimate } from '../model/cost';
 import { ReleasePlan, ResolvedWindow } from '../model/plan';
 import { Timeline, TimelineEntry } from '../model/simulate';
-import { describeWindow, windowStatus } from '../model/window';
+import { describeCommonWindow, describeWindow, windowStatus } from '../model/window';
 
 const LABEL_WIDTH = 260;
 const CHART_WIDTH = 1000;
@@ -109,6 +110,16 @@ export function renderGanttHtml(plan: ReleasePlan, timeline: Timeline, cost: Rel
     `estimated pipeline cost $${cost.totalUsd.toFixed(2)}`,
   ];
   const notes: string[] = [];
+  const gates = plan.stages.flatMap((stage) => {
+    const windows = stage.regions.flatMap((r) => (r.window ? [{ region: r.region, window: r.window }] : []));
+    if (windows.length === 0) return [];
+    const wait = timeline.entries.find((e) => e.stageName === stage.name && e.phase === 'WINDOW_WAIT');
+    const waited = wait
+      ? `; waits ${durationText(Math.round((wait.end.getTime() - wait.start.getTime()) / 60_000))}, until ${utcText(wait.end)}`
+        + `${wait.status === 'FAILED' ? ', then gives up' : ''}`
+      : '';
+    return [`${stage.name} window gate: ${describeCommonWindow(windows)}${waited}`];
+  });
   if (timeline.stuck) notes.push(`Stuck: ${timeline.stuck}`);
   if (timeline.rolledBack.length > 0) notes.push(`Rolled back: ${timeline.rolledBack.join(', ')}`);
   if (timeline.neverStarted.length > 0) notes.push(`Never started: ${timeline.neverStarted.join(', ')}`);
@@ -127,8 +138,9 @@ export function renderGanttHtml(plan: ReleasePlan, timeline: Timeline, cost: Rel
     ...notes.map((n) => `<p class="note">${escape(n)}</p>`),
     `<p class="legend">${legend.join('\n')}</p>`,
     svg.join('\n'),
-    '<p class="foot">Times on the axis are UTC. Shaded: the row\'s deployment window is closed '
-      + '(the gate only holds a region before it deploys). Hover a bar for its details.</p>',
+    ...gates.map((g) => `<p class="gate">${escape(g)}</p>`),
+    '<p class="foot">Times on the axis are UTC. Shaded: the row\'s deployment window is closed. A stage has one window gate, '
+      + 'which opens only when none of its rows is shaded; it holds the stage before anything deploys. Hover a bar for its details.</p>',
     '</body>',
     '</html>',
     '',
@@ -174,7 +186,7 @@ function escape(text: string): string {
 const STYLE = [
   'body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:24px;color:#222}',
   'h1{font-size:20px;margin:0 0 8px}',
-  '.summary,.note,.legend,.foot{font-size:13px;margin:4px 0}',
+  '.summary,.note,.legend,.gate,.foot{font-size:13px;margin:4px 0}',
   '.note{color:#a02c1c}',
   '.legend span{margin-right:16px;white-space:nowrap}',
   '.legend svg{vertical-align:middle}',

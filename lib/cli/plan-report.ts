@@ -7,7 +7,7 @@ import { bothText, durationText, regionTimeZone, utcText } from './time-text';
 import { ReleaseCostEstimate } from '../model/cost';
 import { PlannedRegion, PlannedStage, ReleasePlan } from '../model/plan';
 import { SimulatedFailure, Timeline, TimelineEntry } from '../model/simulate';
-import { describeWindow } from '../model/window';
+import { describeCommonWindow, describeWindow } from '../model/window';
 
 /** What the report is about besides the plan itself. */
 export interface PlanReportInput {
@@ -61,7 +61,36 @@ function stageLines(stage: PlannedStage, index: number, count: number, timeline:
   } else {
     lines.push('  never starts');
   }
+  lines.push(...windowLines(stage, timeline));
   for (const region of stage.regions) lines.push(...regionLines(stage, region, timeline));
+  return lines;
+}
+
+/**
+ * The stage's one window gate: CodePipeline moves the regions of a stage through their actions
+ * together, so the stage waits until every region's window is open at the same instant.
+ */
+function windowLines(stage: PlannedStage, timeline: Timeline): string[] {
+  const windows = stage.regions.flatMap((r) => (r.window ? [{ region: r.region, window: r.window }] : []));
+  const lines: string[] = [];
+  if (windows.length === 0) {
+    lines.push('  window       none (deploys as soon as the stage starts)');
+  } else if (windows.length === 1) {
+    lines.push(`  window       ${describeCommonWindow(windows)}`);
+  } else {
+    const width = Math.max(...windows.map((w) => w.region.length));
+    lines.push('  window       opens when every region\'s window is open:');
+    for (const w of windows) lines.push(`                 ${w.region.padEnd(width)}  ${describeWindow(w.window)}`);
+  }
+  const wait = timeline.entries.find((e) => e.stageName === stage.name && e.phase === 'WINDOW_WAIT');
+  if (wait) {
+    // One time zone for the whole stage reads best in local time too; several are shown per region below.
+    const zones = new Set(stage.regions.map(regionTimeZone));
+    const at = (instant: Date) => (zones.size === 1 ? bothText(instant, [...zones][0]) : utcText(instant));
+    const minutes = Math.round((wait.end.getTime() - wait.start.getTime()) / 60_000);
+    lines.push(`  waits        from ${at(wait.start)}`);
+    lines.push(`               until ${at(wait.end)}, ${durationText(minutes)} later${wait.status === 'DONE' ? '' : `, ${statusWords(wait)}`}`);
+  }
   return lines;
 }
 
@@ -70,20 +99,11 @@ function regionLines(stage: PlannedStage, region: PlannedRegion, timeline: Timel
   const bakes = region.oneBox
     ? `one-box ${region.oneBox.bake.minutes} min, fleet ${region.fleet.bake.minutes} min`
     : `fleet ${region.fleet.bake.minutes} min`;
-  const lines = [
-    `  ${region.region}  account ${region.account}  one-box: ${region.oneBox ? 'yes' : 'no'}  bake: ${bakes}`,
-    `    window       ${region.window ? describeWindow(region.window) : 'none (deploys as soon as the stage starts)'}`,
-  ];
+  const lines = [`  ${region.region}  account ${region.account}  one-box: ${region.oneBox ? 'yes' : 'no'}  bake: ${bakes}`];
   if (region.validations.length > 0) {
     lines.push(`    validations  ${region.validations.map((v) => `${v.name} (${v.kind})`).join(', ')}`);
   }
   const entries = timeline.entries.filter((e) => e.stageName === stage.name && e.region === region.region);
-  if (entries.length === 0) return lines;
-  const wait = entries.find((e) => e.phase === 'WINDOW_WAIT');
-  if (wait) {
-    lines.push(`    waits        from ${bothText(wait.start, zone)}`);
-    lines.push(`                 until ${bothText(wait.end, zone)}${wait.status === 'DONE' ? '' : `, ${statusWords(wait)}`}`);
-  }
   const work = entries.filter((e) => e.phase !== 'WINDOW_WAIT');
   if (work.length > 0) {
     const last = entries[entries.length - 1];

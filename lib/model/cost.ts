@@ -12,7 +12,7 @@
  * action-minutes a month, shared by all pipelines of the account).
  */
 import { ReleasePlan } from './plan';
-import { TIMELINE_PHASE, Timeline } from './simulate';
+import { TIMELINE_PHASE, Timeline, TimelineEntry } from './simulate';
 
 const MINUTE_MS = 60_000;
 
@@ -169,11 +169,18 @@ export function estimateReleaseCost(plan: ReleasePlan, timeline: Timeline, prici
   };
 }
 
-/** Minutes spent in approval actions (bakes and window waits), shown at $0 so the saving is visible. */
+/**
+ * Minutes spent in approval actions (bakes and window gates), shown at $0 so the saving is
+ * visible. A stage has one window gate, which every region's `WINDOW_WAIT` entry shows: count it once.
+ */
 function approvalMinutes(timeline: Timeline): number {
-  return timeline.entries
-    .filter((e) => e.phase === TIMELINE_PHASE.BAKE || e.phase === TIMELINE_PHASE.WINDOW_WAIT)
-    .reduce((sum, e) => sum + Math.ceil((e.end.getTime() - e.start.getTime()) / MINUTE_MS), 0);
+  const minutes = (e: TimelineEntry) => Math.ceil((e.end.getTime() - e.start.getTime()) / MINUTE_MS);
+  const bakes = timeline.entries.filter((e) => e.phase === TIMELINE_PHASE.BAKE).reduce((sum, e) => sum + minutes(e), 0);
+  const gates = new Map<string, number>();
+  for (const e of timeline.entries.filter((entry) => entry.phase === TIMELINE_PHASE.WINDOW_WAIT)) {
+    gates.set(e.stageName, Math.max(gates.get(e.stageName) ?? 0, minutes(e)));
+  }
+  return bakes + [...gates.values()].reduce((sum, m) => sum + m, 0);
 }
 
 function item(id: string, description: string, quantity: number, unit: string, unitPriceUsd: number): CostLineItem {

@@ -7,19 +7,22 @@
  * How a release moves, as simulated:
  * - CodePipeline stages (`plan.stages`) run one after another; a stage starts when the previous one
  *   ended.
- * - The regions of a stage run in parallel. Each region: window gate (waits until the window is
- *   open), one-box deploy, one-box bake, fleet deploy, fleet bake, then its validations in
- *   sequence. A stage ends when its last region ends.
- * - A window gate that would hold longer than `plan.maxWindowHoldMinutes`, or whose window never
- *   opens, fails without deploying: the release is `STUCK`, the other regions of the stage finish
- *   what they are doing and no later stage starts.
+ * - A stage has one window gate (CodePipeline runs a stage's actions by run order, so its regions
+ *   pass the gate together): when any of its regions has a window, the whole stage waits until
+ *   every region's window is open at the same instant (`nextCommonOpening()`); each region shows
+ *   that wait as its own `WINDOW_WAIT` entry.
+ * - Then the regions run in parallel. Each region: one-box deploy, one-box bake, fleet deploy,
+ *   fleet bake, then its validations in sequence. A stage ends when its last region ends.
+ * - A window gate that would hold longer than `plan.maxWindowHoldMinutes`, or whose windows are
+ *   never open together within the horizon, fails without deploying: no region of the stage
+ *   deploys, the release is `STUCK` and no later stage starts.
  * - A replayed failure (`options.failure`) happens `afterBakeMinutes` into the target's bake. The
  *   stage fails at that instant and CodePipeline's stage rollback redeploys the previous version of
  *   every target of that stage that had started deploying, in every region of the stage, not only
  *   the failed one. Work in progress elsewhere in the stage stops; no later stage starts.
  */
 import { PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, planTargets } from './plan';
-import { nextOpening } from './window';
+import { DEFAULT_HORIZON_DAYS, nextCommonOpening } from './window';
 
 const MINUTE_MS = 60_000;
 
@@ -139,9 +142,6 @@ interface RegionRun {
   /** Targets whose deployment started, with the time it started. */
   readonly deployed: Array<{ target: PlannedTarget; start: number }>;
   end: number;
-  /** The window gate gives up at this time (the region deploys nothing). */
-  gateFailsAt?: number;
-  gateFailure?: string;
   /** The replayed failure happens at this time, in this region. */
   failsAt?: number;
 }
@@ -174,27 +174,39 @@ export function simulateRelease(plan: ReleasePlan, start: Date, options: Simulat
       continue;
     }
     const stageStart = t;
-    const runs = stage.regions.map((region) =>
-      runRegion(stage, region, stageStart, { deployMs, validationMs, maxHoldMs, failure: options.failure }));
+    const gate = windowGate(stage, stageStart, maxHoldMs);
+    if (gate.failsAt !== undefined) {
+      // The gate's approval is rejected: the stage fails before any region deploys.
+      for (const region of stage.regions) {
+        entries.push({
+          stageName: stage.name,
+          region: region.region,
+          phase: TIMELINE_PHASE.WINDOW_WAIT,
+          start: stageStart,
+          end: gate.failsAt,
+          status: TIMELINE_STATUS.FAILED,
+          detail: `window gate gives up at ${new Date(gate.failsAt).toISOString()}: ${gate.why}`,
+        });
+      }
+      outcome = TIMELINE_OUTCOME.STUCK;
+      stuck = `${gate.who}: the window gate fails at ${new Date(gate.failsAt).toISOString()} without deploying, because ${gate.why}.`;
+      stages.push({ name: stage.name, start: new Date(stageStart), end: new Date(gate.failsAt), status: TIMELINE_STATUS.FAILED });
+      t = gate.failsAt;
+      finish = Math.max(finish, t);
+      continue;
+    }
 
+    const runs = stage.regions.map((region) =>
+      runRegion(stage, region, stageStart, gate, { deployMs, validationMs, failure: options.failure }));
     const failing = runs.find((r) => r.failsAt !== undefined);
-    const failsAt = failing?.failsAt ?? Number.POSITIVE_INFINITY;
-    // Gates that give up after the failure never get the chance: the rollback stops them first.
-    const gateFailures = runs.filter((r) => r.gateFailsAt !== undefined && r.gateFailsAt < failsAt);
     let stageEnd: number;
     let stageStatus: string = TIMELINE_STATUS.DONE;
     if (failing) {
-      stageEnd = rollBackStage(runs, failsAt, deployMs, options.failure!.targetId, rolledBack);
+      stageEnd = rollBackStage(runs, failing.failsAt!, deployMs, options.failure!.targetId, rolledBack);
       outcome = TIMELINE_OUTCOME.ROLLED_BACK;
       stageStatus = TIMELINE_STATUS.ROLLED_BACK;
     } else {
-      // A failed gate's approval fails; the other regions' actions run to completion, then the stage fails.
       stageEnd = Math.max(stageStart, ...runs.map((r) => r.end));
-    }
-    if (gateFailures.length > 0) {
-      outcome = TIMELINE_OUTCOME.STUCK;
-      stageStatus = failing ? stageStatus : TIMELINE_STATUS.FAILED;
-      stuck = gateFailures.map((r) => r.gateFailure).join(' ');
     }
 
     for (const run of runs) entries.push(...run.entries);
@@ -219,12 +231,51 @@ export function simulateRelease(plan: ReleasePlan, start: Date, options: Simulat
 interface RunSettings {
   readonly deployMs: number;
   readonly validationMs: number;
-  readonly maxHoldMs: number;
   readonly failure?: SimulatedFailure;
 }
 
-/** Schedules one region of one stage as if nothing else in the stage went wrong. */
-function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: number, settings: RunSettings): RegionRun {
+/** When a stage's window gate opens, or when it gives up and why. */
+interface StageGate {
+  /** The gate opens at this time (the stage start when there is nothing to wait for). */
+  readonly opensAt?: number;
+  /** The gate gives up at this time: no region of the stage deploys. */
+  readonly failsAt?: number;
+  /** Who waits, for the `stuck` sentence: the stage, and its region when it has one. */
+  readonly who: string;
+  /** Why it waits or gives up, in words. */
+  readonly why: string;
+}
+
+/** The stage's one window gate: open when every region's window is open at the same instant. */
+function windowGate(stage: PlannedStage, stageStart: number, maxHoldMs: number): StageGate {
+  const windows = stage.regions.flatMap((r) => (r.window ? [r.window] : []));
+  const single = stage.regions.length === 1;
+  const who = single ? `${stage.name} ${stage.regions[0].region}` : `${stage.name} (${stage.regions.map((r) => r.region).join(', ')})`;
+  if (windows.length === 0) return { opensAt: stageStart, who, why: 'no deployment window' };
+  const opening = nextCommonOpening(windows, new Date(stageStart));
+  const waitMs = opening ? opening.getTime() - stageStart : Number.POSITIVE_INFINITY;
+  if (waitMs <= maxHoldMs) {
+    const why = single
+      ? `waits for the deployment window, opens ${opening!.toISOString()}`
+      : `waits for the stage's window gate: every region's window is open from ${opening!.toISOString()}`;
+    return { opensAt: opening!.getTime(), who, why };
+  }
+  const holdLimit = `the gate's ${maxHoldMs / MINUTE_MS}-minute hold limit`;
+  let why: string;
+  if (single) {
+    why = opening
+      ? `its window next opens at ${opening.toISOString()}, after ${holdLimit}`
+      : `its window does not open again within the ${DEFAULT_HORIZON_DAYS} days the gate looks ahead`;
+  } else {
+    why = opening
+      ? `the windows of its regions are next all open at ${opening.toISOString()}, after ${holdLimit}`
+      : `the windows of its regions are never all open at the same instant within the ${DEFAULT_HORIZON_DAYS} days the gate looks ahead`;
+  }
+  return { failsAt: stageStart + maxHoldMs, who, why };
+}
+
+/** Schedules one region of one stage, from when the stage's gate opens, as if nothing else in the stage went wrong. */
+function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: number, gate: StageGate, settings: RunSettings): RegionRun {
   const run: RegionRun = { region, entries: [], deployed: [], end: stageStart };
   const add = (entry: Omit<MutableEntry, 'stageName' | 'region'>) => {
     run.entries.push({ stageName: stage.name, region: region.region, ...entry });
@@ -232,35 +283,9 @@ function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: numbe
   };
   let t = stageStart;
 
-  if (region.window) {
-    const opening = nextOpening(region.window, new Date(t));
-    const waitMs = opening ? opening.getTime() - t : Number.POSITIVE_INFINITY;
-    if (waitMs > settings.maxHoldMs) {
-      const gaveUp = t + settings.maxHoldMs;
-      const why = opening
-        ? `its window next opens at ${opening.toISOString()}, after the gate's ${settings.maxHoldMs / MINUTE_MS}-minute hold limit`
-        : 'its window does not open again within the 400 days the gate looks ahead';
-      add({
-        phase: TIMELINE_PHASE.WINDOW_WAIT,
-        start: t,
-        end: gaveUp,
-        status: TIMELINE_STATUS.FAILED,
-        detail: `window gate gives up at ${new Date(gaveUp).toISOString()}: ${why}`,
-      });
-      run.gateFailsAt = gaveUp;
-      run.gateFailure = `${stage.name} ${region.region}: the window gate fails at ${new Date(gaveUp).toISOString()} without deploying, because ${why}.`;
-      return run;
-    }
-    if (waitMs > 0) {
-      add({
-        phase: TIMELINE_PHASE.WINDOW_WAIT,
-        start: t,
-        end: opening!.getTime(),
-        status: TIMELINE_STATUS.DONE,
-        detail: `waits for the deployment window, opens ${opening!.toISOString()}`,
-      });
-      t = opening!.getTime();
-    }
+  if (gate.opensAt! > t) {
+    add({ phase: TIMELINE_PHASE.WINDOW_WAIT, start: t, end: gate.opensAt!, status: TIMELINE_STATUS.DONE, detail: gate.why });
+    t = gate.opensAt!;
   }
 
   for (const target of region.oneBox ? [region.oneBox, region.fleet] : [region.fleet]) {

@@ -77,6 +77,19 @@ describe('renderGanttHtml', () => {
     expect(html.match(/<rect class="closed" x=/g)).toHaveLength(6);
   });
 
+  test('each stage\'s one window gate is listed once, with its wait', () => {
+    expect([...html.matchAll(/<p class="gate">([^<]*)<\/p>/g)].map((m) => m[1])).toEqual([
+      'Prod-Wave-1 window gate: eu-west-1 Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays; waits 35 min, until Tue 2025-03-04 09:00 UTC',
+      'Prod-Wave-2 window gate: us-east-1 Mon-Thu 09:00-17:00 America/New_York, closed on US-VA public holidays; waits 3 h 10 min, until Tue 2025-03-04 14:00 UTC',
+      // Los Angeles opened at 17:00 UTC, but the wave waits for Sydney (22:00 UTC).
+      'Prod-Wave-3 window gate: opens when every region\'s window is open: us-west-2 Mon-Thu 09:00-17:00 America/Los_Angeles, closed on US-OR public holidays; '
+        + 'ap-southeast-2 Mon-Thu 09:00-17:00 Australia/Sydney, closed on AU-NSW public holidays; waits 6 h 10 min, until Tue 2025-03-04 22:00 UTC',
+    ]);
+    // Both rows of the wave show the same wait.
+    expect(timeline.entries.filter((e) => e.stageName === 'Prod-Wave-3' && e.phase === 'WINDOW_WAIT').map((e) => `${e.region} ${e.end.toISOString()}`))
+      .toEqual(['us-west-2 2025-03-04T22:00:00.000Z', 'ap-southeast-2 2025-03-04T22:00:00.000Z']);
+  });
+
   test('stage boundaries and a UTC time axis', () => {
     expect([...html.matchAll(/<line class="stage" x1="([0-9.]+)"[^>]*><title>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
       '260.0 beta starts Tue 2025-03-04 08:00 UTC',

@@ -33,7 +33,7 @@ describe('wave-pipelines plan: text output', () => {
       + '  simulation   release starts Tue 2025-03-04 08:00 UTC; each deployment 10 min, each validation 15 min\n')).toBe(true);
   });
 
-  test('stages in order, with regions, accounts, one-box, bakes and windows', () => {
+  test('stages in order, with regions, accounts, one-box, bakes and each stage\'s window', () => {
     const headings = stdout.split('\n').filter((l) => l.startsWith('Stage '));
     expect(headings).toEqual([
       'Stage 1/4  beta  (pre-production, 1 region in parallel)',
@@ -41,21 +41,34 @@ describe('wave-pipelines plan: text output', () => {
       'Stage 3/4  Prod-Wave-2  (production wave 2, 1 region in parallel)',
       'Stage 4/4  Prod-Wave-3  (production wave 3, 2 regions in parallel)',
     ]);
-    expect(stdout).toContain('  us-east-1  account 111111111111  one-box: no  bake: fleet 0 min\n'
-      + '    window       none (deploys as soon as the stage starts)\n'
+    expect(stdout).toContain('  window       none (deploys as soon as the stage starts)\n'
+      + '  us-east-1  account 111111111111  one-box: no  bake: fleet 0 min\n'
       + '    validations  integ (INTEGRATION)\n');
-    expect(stdout).toContain('  eu-west-1  account 222222222222  one-box: yes  bake: one-box 30 min, fleet 60 min\n'
-      + '    window       Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays\n');
-    expect(stdout).toContain('  ap-southeast-2  account 222222222222  one-box: yes  bake: one-box 15 min, fleet 30 min\n'
-      + '    window       Mon-Thu 09:00-17:00 Australia/Sydney, closed on AU-NSW public holidays\n');
+    expect(stdout).toContain('  window       eu-west-1 Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays\n');
+    expect(stdout).toContain('  eu-west-1  account 222222222222  one-box: yes  bake: one-box 30 min, fleet 60 min\n');
+    // A wave has one window gate: it opens when the windows of all its regions are open at once.
+    expect(stdout).toContain('Stage 4/4  Prod-Wave-3  (production wave 3, 2 regions in parallel)\n'
+      + '  starts Tue 2025-03-04 15:50 UTC, ends Tue 2025-03-04 23:05 UTC (7 h 15 min)\n'
+      + '  window       opens when every region\'s window is open:\n'
+      + '                 us-west-2       Mon-Thu 09:00-17:00 America/Los_Angeles, closed on US-OR public holidays\n'
+      + '                 ap-southeast-2  Mon-Thu 09:00-17:00 Australia/Sydney, closed on AU-NSW public holidays\n');
+    expect(stdout.match(/ {2}window {7}/g)).toHaveLength(4);
   });
 
   test('simulated times of each stage and region, in UTC and region-local time', () => {
-    expect(stdout).toContain('  starts Tue 2025-03-04 15:50 UTC, ends Tue 2025-03-04 23:05 UTC (7 h 15 min)\n');
-    expect(stdout).toContain('    waits        from Tue 2025-03-04 15:50 UTC (Wed 2025-03-05 02:50 Australia/Sydney)\n'
-      + '                 until Tue 2025-03-04 22:00 UTC (Wed 2025-03-05 09:00 Australia/Sydney)\n'
+    // The wave waits once, until 22:00 UTC, when Sydney opens and Los Angeles is still open;
+    // then both regions deploy, each shown in its own local time.
+    expect(stdout).toContain('  waits        from Tue 2025-03-04 15:50 UTC\n'
+      + '               until Tue 2025-03-04 22:00 UTC, 6 h 10 min later\n'
+      + '  us-west-2  account 222222222222  one-box: yes  bake: one-box 15 min, fleet 30 min\n'
+      + '    deploys      Tue 2025-03-04 22:00 UTC (Tue 2025-03-04 14:00 America/Los_Angeles)\n'
+      + '    ends         Tue 2025-03-04 23:05 UTC (Tue 2025-03-04 15:05 America/Los_Angeles)\n'
+      + '  ap-southeast-2  account 222222222222  one-box: yes  bake: one-box 15 min, fleet 30 min\n'
       + '    deploys      Tue 2025-03-04 22:00 UTC (Wed 2025-03-05 09:00 Australia/Sydney)\n'
       + '    ends         Tue 2025-03-04 23:05 UTC (Wed 2025-03-05 10:05 Australia/Sydney)\n');
+    // A stage in one time zone shows its wait in local time too.
+    expect(stdout).toContain('  waits        from Tue 2025-03-04 10:50 UTC (Tue 2025-03-04 05:50 America/New_York)\n'
+      + '               until Tue 2025-03-04 14:00 UTC (Tue 2025-03-04 09:00 America/New_York), 3 h 10 min later\n');
     expect(stdout).toContain('    deploys      Tue 2025-03-04 14:00 UTC (Tue 2025-03-04 09:00 America/New_York)\n');
   });
 
@@ -69,7 +82,7 @@ describe('wave-pipelines plan: text output', () => {
     expect(stdout).toContain('Estimated pipeline cost of one release: $0.36\n');
     expect(stdout).toContain('  $  0.1800  CodePipeline: CloudFormation deploy actions (90 action-minute x $0.002)\n');
     expect(stdout).toContain('  $  0.0000  CodePipeline: bake and window gates, manual approvals driven by the controller Lambda, '
-      + 'not charged (935 action-minute x $0)\n');
+      + 'not charged (865 action-minute x $0)\n');
     expect(stdout).toContain('Holding the same 270 bake minutes inside a Lambda or Step Functions action would add $0.54 per release');
     expect(stdout).not.toContain('Rollback replay');
   });
@@ -83,8 +96,8 @@ describe('wave-pipelines plan: options', () => {
   test('without --start the release starts now, to the minute', () => {
     const { stdout } = run(['plan'], assembly(), new Date('2025-03-07T16:00:42.500Z'));
     expect(stdout).toContain('release starts Fri 2025-03-07 16:00 UTC');
-    expect(stdout).toContain('    waits        from Fri 2025-03-07 16:25 UTC (Fri 2025-03-07 16:25 Europe/Dublin)\n'
-      + '                 until Mon 2025-03-10 09:00 UTC (Mon 2025-03-10 09:00 Europe/Dublin)\n');
+    expect(stdout).toContain('  waits        from Fri 2025-03-07 16:25 UTC (Fri 2025-03-07 16:25 Europe/Dublin)\n'
+      + '               until Mon 2025-03-10 09:00 UTC (Mon 2025-03-10 09:00 Europe/Dublin), 2 d 16 h 35 min later\n');
   });
 
   test('--fail replays a bake failure and its stage rollback', () => {
@@ -112,7 +125,7 @@ describe('wave-pipelines plan: options', () => {
     expect(stdout).toContain('Release STUCK\n');
     expect(stdout).toContain('  stuck: Prod-Wave-1 eu-west-1: the window gate fails at 2025-03-17T16:25:00.000Z without deploying, '
       + "because its window next opens at 2025-03-18T09:00:00.000Z, after the gate's 4320-minute hold limit.\n");
-    expect(stdout).toContain('                 until Mon 2025-03-17 16:25 UTC (Mon 2025-03-17 16:25 Europe/Dublin), the gate gives up\n');
+    expect(stdout).toContain('               until Mon 2025-03-17 16:25 UTC (Mon 2025-03-17 16:25 Europe/Dublin), 3 d later, the gate gives up\n');
   });
 
   test('--json prints the plan, the timeline and the cost', () => {

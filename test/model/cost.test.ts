@@ -53,6 +53,14 @@ describe('estimateReleaseCost', () => {
     expect(costs(estimate)['lambda-controller-requests']).toEqual([932, 0.000186]);
   });
 
+  test('a wave has one window gate: its wait is counted once, not once per region', () => {
+    const plan = planOf(THREE_WAVES);
+    const estimate = estimateReleaseCost(plan, simulateRelease(plan, new Date('2025-03-04T08:00:00Z')));
+    // Window gates: wave 1 08:25-09:00 (35), wave 2 10:50-14:00 (190), wave 3 15:50-22:00 (370, shown
+    // on both of its regions' rows). Bakes: (30 + 60) x 2 + (15 + 30) x 2 = 270.
+    expect(costs(estimate)['codepipeline-approval-actions']).toEqual([35 + 190 + 370 + 270, 0]);
+  });
+
   test('a rollback adds its deployments as their own line', () => {
     const plan = planOf(TWENTY_REGIONS);
     const timeline = simulateRelease(plan, start, { failure: { targetId: 'prod-wave-4-eu-west-2-fleet', afterBakeMinutes: 10 } });

@@ -1,4 +1,6 @@
+import { ReleasePlan, ResolvedWindow } from '../../lib/model/plan';
 import { simulateRelease, Timeline, TimelineEntry } from '../../lib/model/simulate';
+import { isOpen, resolveWindow } from '../../lib/model/window';
 import {
   DUBLIN_ONLY, THREE_WAVES, TWENTY_REGIONS, VIRGINIA_ONLY, planOf, thirtyRegions,
 } from '../fixtures/plans/declarations';
@@ -35,13 +37,14 @@ describe('simulateRelease: beta and three production waves with default windows'
       'BAKE us-east-1 prod-wave-2-us-east-1-onebox 2025-03-04T14:10:00.000Z..2025-03-04T14:40:00.000Z DONE',
       'DEPLOY us-east-1 prod-wave-2-us-east-1-fleet 2025-03-04T14:40:00.000Z..2025-03-04T14:50:00.000Z DONE',
       'BAKE us-east-1 prod-wave-2-us-east-1-fleet 2025-03-04T14:50:00.000Z..2025-03-04T15:50:00.000Z DONE',
-      // Later waves bake 15 + 30 minutes. Los Angeles opens at 09:00 PST = 17:00 UTC.
-      'WINDOW_WAIT us-west-2 2025-03-04T15:50:00.000Z..2025-03-04T17:00:00.000Z DONE',
-      'DEPLOY us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T17:00:00.000Z..2025-03-04T17:10:00.000Z DONE',
-      'BAKE us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T17:10:00.000Z..2025-03-04T17:25:00.000Z DONE',
-      'DEPLOY us-west-2 prod-wave-3-us-west-2-fleet 2025-03-04T17:25:00.000Z..2025-03-04T17:35:00.000Z DONE',
-      'BAKE us-west-2 prod-wave-3-us-west-2-fleet 2025-03-04T17:35:00.000Z..2025-03-04T18:05:00.000Z DONE',
-      // Sydney opens at 09:00 AEDT on Wednesday = 22:00 UTC on Tuesday.
+      // Wave 3 has one window gate for both regions. Los Angeles opens at 09:00 PST = 17:00 UTC,
+      // Sydney at 09:00 AEDT on Wednesday = 22:00 UTC on Tuesday (14:00 in Los Angeles), so both
+      // wait until 22:00 UTC. Later waves bake 15 + 30 minutes.
+      'WINDOW_WAIT us-west-2 2025-03-04T15:50:00.000Z..2025-03-04T22:00:00.000Z DONE',
+      'DEPLOY us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T22:00:00.000Z..2025-03-04T22:10:00.000Z DONE',
+      'BAKE us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T22:10:00.000Z..2025-03-04T22:25:00.000Z DONE',
+      'DEPLOY us-west-2 prod-wave-3-us-west-2-fleet 2025-03-04T22:25:00.000Z..2025-03-04T22:35:00.000Z DONE',
+      'BAKE us-west-2 prod-wave-3-us-west-2-fleet 2025-03-04T22:35:00.000Z..2025-03-04T23:05:00.000Z DONE',
       'WINDOW_WAIT ap-southeast-2 2025-03-04T15:50:00.000Z..2025-03-04T22:00:00.000Z DONE',
       'DEPLOY ap-southeast-2 prod-wave-3-ap-southeast-2-onebox 2025-03-04T22:00:00.000Z..2025-03-04T22:10:00.000Z DONE',
       'BAKE ap-southeast-2 prod-wave-3-ap-southeast-2-onebox 2025-03-04T22:10:00.000Z..2025-03-04T22:25:00.000Z DONE',
@@ -61,26 +64,41 @@ describe('simulateRelease: beta and three production waves with default windows'
     expect(stageWindow(timeline, 'beta')).toEqual(['2025-03-04T08:00:00.000Z', '2025-03-04T08:25:00.000Z']);
     expect(stageWindow(timeline, 'Prod-Wave-1')).toEqual(['2025-03-04T08:25:00.000Z', '2025-03-04T10:50:00.000Z']);
     expect(stageWindow(timeline, 'Prod-Wave-2')).toEqual(['2025-03-04T10:50:00.000Z', '2025-03-04T15:50:00.000Z']);
-    // The stage waits for its slowest region (Sydney), not the first one done.
+    // The stage waits until both windows are open (Sydney's opens last), then both regions deploy.
     expect(stageWindow(timeline, 'Prod-Wave-3')).toEqual(['2025-03-04T15:50:00.000Z', '2025-03-04T23:05:00.000Z']);
   });
 
-  test('a failure in the last wave rolls back only what had started; a waiting region just stops', () => {
+  test('the regions of a wave pass its gate together, at an instant inside every one of their windows', () => {
+    for (const stage of planOf(THREE_WAVES).stages.filter((st) => st.kind === 'PRODUCTION')) {
+      const firstDeploys = stage.regions.map((r) => timeline.entries.find((e) => e.stageName === stage.name && e.region === r.region && e.phase === 'DEPLOY')!.start.toISOString());
+      expect(new Set(firstDeploys).size).toBe(1);
+      const opened = new Date(firstDeploys[0]);
+      expect(stage.regions.map((r) => `${r.region} ${isOpen(r.window!, opened)}`)).toEqual(stage.regions.map((r) => `${r.region} true`));
+    }
+  });
+
+  test('a failure in the last wave rolls back what had started in every region of the wave', () => {
     const failed = simulateRelease(planOf(THREE_WAVES), start, {
       failure: { targetId: 'prod-wave-3-us-west-2-onebox', afterBakeMinutes: 5 },
     });
     expect(failed.outcome).toBe('ROLLED_BACK');
-    expect(failed.rolledBack).toEqual(['prod-wave-3-us-west-2-onebox']);
+    // Both regions passed the wave's gate at 22:00 and deployed their one-boxes; Los Angeles's
+    // fails at 22:15, five minutes into its bake, which stops Sydney's bake and rolls back both.
+    expect(failed.rolledBack).toEqual(['prod-wave-3-us-west-2-onebox', 'prod-wave-3-ap-southeast-2-onebox']);
     expect(failed.neverStarted).toEqual([]);
     expect(bars(failed, (e) => e.stageName === 'Prod-Wave-3')).toEqual([
-      'WINDOW_WAIT us-west-2 2025-03-04T15:50:00.000Z..2025-03-04T17:00:00.000Z DONE',
-      'DEPLOY us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T17:00:00.000Z..2025-03-04T17:10:00.000Z DONE',
-      'BAKE us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T17:10:00.000Z..2025-03-04T17:15:00.000Z FAILED',
-      'ROLLBACK us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T17:15:00.000Z..2025-03-04T17:25:00.000Z ROLLED_BACK',
-      'WINDOW_WAIT ap-southeast-2 2025-03-04T15:50:00.000Z..2025-03-04T17:15:00.000Z ROLLED_BACK',
+      'WINDOW_WAIT us-west-2 2025-03-04T15:50:00.000Z..2025-03-04T22:00:00.000Z DONE',
+      'DEPLOY us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T22:00:00.000Z..2025-03-04T22:10:00.000Z DONE',
+      'BAKE us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T22:10:00.000Z..2025-03-04T22:15:00.000Z FAILED',
+      'ROLLBACK us-west-2 prod-wave-3-us-west-2-onebox 2025-03-04T22:15:00.000Z..2025-03-04T22:25:00.000Z ROLLED_BACK',
+      'WINDOW_WAIT ap-southeast-2 2025-03-04T15:50:00.000Z..2025-03-04T22:00:00.000Z DONE',
+      'DEPLOY ap-southeast-2 prod-wave-3-ap-southeast-2-onebox 2025-03-04T22:00:00.000Z..2025-03-04T22:10:00.000Z DONE',
+      'BAKE ap-southeast-2 prod-wave-3-ap-southeast-2-onebox 2025-03-04T22:10:00.000Z..2025-03-04T22:15:00.000Z ROLLED_BACK',
+      'ROLLBACK ap-southeast-2 prod-wave-3-ap-southeast-2-onebox 2025-03-04T22:15:00.000Z..2025-03-04T22:25:00.000Z ROLLED_BACK',
     ]);
-    expect(failed.finish.toISOString()).toBe('2025-03-04T17:25:00.000Z');
-    expect(failed.leadTimeMinutes).toBe(565);
+    // 08:00 to 22:25 = 14 h 25 min.
+    expect(failed.finish.toISOString()).toBe('2025-03-04T22:25:00.000Z');
+    expect(failed.leadTimeMinutes).toBe(865);
   });
 });
 
@@ -240,6 +258,61 @@ describe('simulateRelease: deployment windows', () => {
     expect(timeline.outcome).toBe('STUCK');
     expect(timeline.stuck).toBe('Prod-Wave-1 eu-west-1: the window gate fails at 2025-03-09T10:00:00.000Z without deploying, '
       + 'because its window does not open again within the 400 days the gate looks ahead.');
+  });
+});
+
+describe('simulateRelease: one window gate per wave', () => {
+  const start = new Date('2025-03-04T08:00:00Z');
+
+  /** The THREE_WAVES plan with one region's window of Prod-Wave-3 replaced, as an older plan file could have it. */
+  function withWindow(region: string, window: ResolvedWindow): ReleasePlan {
+    const plan = planOf(THREE_WAVES);
+    return {
+      ...plan,
+      stages: plan.stages.map((stage) => stage.name !== 'Prod-Wave-3' ? stage : {
+        ...stage,
+        regions: stage.regions.map((r) => r.region === region ? { ...r, window } : r),
+      }),
+    };
+  }
+
+  test('a blackout in one region holds the whole wave until the next instant both are open', () => {
+    // Sydney is blacked out on Wednesday 5 March (local), so it next opens on Thursday 09:00 AEDT =
+    // Wednesday 22:00 UTC, when Los Angeles (14:00 PST) is open too: 30 h 10 min after the wave starts.
+    const sydney = resolveWindow({ blackouts: ['2025-03-05'] }, 'ap-southeast-2');
+    const timeline = simulateRelease(withWindow('ap-southeast-2', sydney), start);
+    const waitAndFirstDeploy = (e: TimelineEntry) => e.stageName === 'Prod-Wave-3' && (e.phase === 'WINDOW_WAIT' || (e.phase === 'DEPLOY' && e.targetId!.endsWith('onebox')));
+    expect(bars(timeline, waitAndFirstDeploy)).toEqual([
+      'WINDOW_WAIT us-west-2 2025-03-04T15:50:00.000Z..2025-03-05T22:00:00.000Z DONE',
+      'DEPLOY us-west-2 prod-wave-3-us-west-2-onebox 2025-03-05T22:00:00.000Z..2025-03-05T22:10:00.000Z DONE',
+      'WINDOW_WAIT ap-southeast-2 2025-03-04T15:50:00.000Z..2025-03-05T22:00:00.000Z DONE',
+      'DEPLOY ap-southeast-2 prod-wave-3-ap-southeast-2-onebox 2025-03-05T22:00:00.000Z..2025-03-05T22:10:00.000Z DONE',
+    ]);
+    expect(timeline.finish.toISOString()).toBe('2025-03-05T23:05:00.000Z');
+  });
+
+  test('a longer blackout in one region leaves the release stuck, and no region of the wave deploys', () => {
+    // Blacked out through Tuesday 11 March (Sydney time): the windows are next open together on
+    // Wednesday 12 March 09:00 AEDT = 11 March 22:00 UTC (15:00 PDT), beyond the 3-day hold limit.
+    const sydney = resolveWindow({ blackouts: ['2025-03-05..2025-03-11'] }, 'ap-southeast-2');
+    const timeline = simulateRelease(withWindow('ap-southeast-2', sydney), start);
+    expect(timeline.outcome).toBe('STUCK');
+    expect(timeline.stuck).toBe('Prod-Wave-3 (us-west-2, ap-southeast-2): the window gate fails at 2025-03-07T15:50:00.000Z without deploying, '
+      + "because the windows of its regions are next all open at 2025-03-11T22:00:00.000Z, after the gate's 4320-minute hold limit.");
+    expect(bars(timeline, (e) => e.stageName === 'Prod-Wave-3')).toEqual([
+      'WINDOW_WAIT us-west-2 2025-03-04T15:50:00.000Z..2025-03-07T15:50:00.000Z FAILED',
+      'WINDOW_WAIT ap-southeast-2 2025-03-04T15:50:00.000Z..2025-03-07T15:50:00.000Z FAILED',
+    ]);
+    expect(timeline.stages.map((s) => s.status)).toEqual(['DONE', 'DONE', 'DONE', 'FAILED']);
+  });
+
+  test('windows that never overlap leave the release stuck', () => {
+    // Sydney (22:00-06:00Z) and Sao Paulo (12:00-20:00Z) business hours never meet.
+    const timeline = simulateRelease(withWindow('us-west-2', resolveWindow(undefined, 'sa-east-1')), start);
+    expect(timeline.outcome).toBe('STUCK');
+    expect(timeline.stuck).toBe('Prod-Wave-3 (us-west-2, ap-southeast-2): the window gate fails at 2025-03-07T15:50:00.000Z without deploying, '
+      + 'because the windows of its regions are never all open at the same instant within the 400 days the gate looks ahead.');
+    expect(timeline.entries.filter((e) => e.stageName === 'Prod-Wave-3' && e.phase !== 'WINDOW_WAIT')).toEqual([]);
   });
 });
 
