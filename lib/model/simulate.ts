@@ -1,6 +1,6 @@
 /**
  * The schedule simulator: when would a release reach each region, and what happens when a target
- * fails its bake? Pure: the start time is an input, windows are evaluated with `nextOpening()`,
+ * fails its bake? Pure: the start time is an input, windows are evaluated with `nextCommonOpening()`,
  * and nothing reads the wall clock, so any moment (a Friday afternoon, a DST change, a blackout
  * week) can be replayed.
  *
