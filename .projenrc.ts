@@ -74,6 +74,7 @@ project.testTask.prependSpawn(project.compileTask);
 project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
   exec: 'ts-node --transpile-only scripts/run-example.ts',
+  receiveArgs: true,
 });
 project.addTask('bench', {
   description: 'Benchmarks with ratios against a baseline measured in the same run',

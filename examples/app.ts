@@ -45,11 +45,13 @@ export const ORDERS_RELEASE: ReleaseDeclaration = {
       endHour: 17,
       blackouts: ['2026-12-21..2027-01-04'],
     },
+    // One region at a time first, then by continent: CodePipeline starts the regions of a wave
+    // together, so a wave's regions need business hours that overlap.
     waves: [
       { regions: ['eu-west-1'] },
       { regions: ['us-east-1'] },
-      { regions: ['us-west-2', 'eu-central-1', 'ap-northeast-1'] },
-      { regions: ['ap-southeast-2', 'sa-east-1', 'ca-central-1', 'ap-south-1'] },
+      { regions: ['us-west-2', 'ca-central-1', 'sa-east-1'] },
+      { regions: ['ap-northeast-1', 'ap-southeast-2', 'ap-south-1'] },
     ],
   },
 };

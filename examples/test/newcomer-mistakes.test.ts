@@ -23,8 +23,8 @@ test.each<[string, ReleaseDeclaration, string]>([
     'production.waves[0].regions[0]: "eu-west-l" is not an AWS region; did you mean "eu-west-1"?'],
   ['account id with a dash', withProduction({ account: '3333-33333333' }),
     'production.account: "3333-33333333" is not a 12-digit AWS account id; write it as "333333333333" (digits only)'],
-  ['a wave listing a region twice', withProduction({ waves: [...waves.slice(0, 3), { regions: ['ap-southeast-2', 'sa-east-1', 'ap-southeast-2'] }] }),
-    'production.waves[3].regions[2]: "ap-southeast-2" is already deployed by production.waves[3].regions[0]; a production region belongs to exactly one wave: remove one of them'],
+  ['a wave listing a region twice', withProduction({ waves: [...waves.slice(0, 3), { regions: ['ap-northeast-1', 'ap-southeast-2', 'ap-northeast-1'] }] }),
+    'production.waves[3].regions[2]: "ap-northeast-1" is already deployed by production.waves[3].regions[0]; a production region belongs to exactly one wave: remove one of them'],
   ['a window in an unknown zone', withProduction({ window: { timeZone: 'America/New York' } }),
     'production.window.timeZone: "America/New York" is not an IANA time zone; did you mean "America/New_York"?'],
 ])('%s', (_name, release, expected) => {

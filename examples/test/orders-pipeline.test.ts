@@ -14,6 +14,6 @@ test('the snapshot covers the pipeline and every stage it deploys', () => {
   const keys = Object.keys(PipelineSnapshot.templates(app));
   expect(keys).toContain('OrdersPipeline');
   expect(keys.filter((k) => k.endsWith('/OrdersPipelinePipelineProdWave1euwest1OneBoxOrders7E4F0F9A') || k.includes('Prod-Wave-1-eu-west-1-OneBox/'))).toHaveLength(1);
-  // alpha, beta, 2 gamma regions, then one-box + fleet in 9 production regions
-  expect(keys.filter((k) => k.includes('/'))).toHaveLength(1 + 1 + 2 + 9 * 2);
+  // alpha, beta, 2 gamma regions, then one-box + fleet in 8 production regions
+  expect(keys.filter((k) => k.includes('/'))).toHaveLength(1 + 1 + 2 + 8 * 2);
 });

@@ -9,7 +9,7 @@ import { GateStep } from './gate-step';
 import { ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
-import { gateToken, GATE, regionKey } from '../model/naming';
+import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
@@ -135,14 +135,12 @@ export class WavePipeline extends Construct {
     const deployments = stage.regions.reduce((n, r) => n + (r.oneBox ? 2 : 1), 0);
     const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) =>
       wave.addStage(built, deployments === 1 ? { ...options, stageName: stage.name } as pipelines.AddStageOpts : options);
+    // One window gate for the whole wave: CodePipeline starts the regions of a stage together (run
+    // orders), so the wave may only start at an instant when every region's window is open.
+    const windowGate = this.windowStep(stage);
+    if (windowGate) wave.addPre(windowGate);
     for (const region of stage.regions) {
-      const windowGate = region.window
-        ? new GateStep(
-          'Window',
-          `Deployment window of ${region.region}: ${describeWindow(region.window)}; stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, regionKey(stage.name, region.region))}`,
-          this.plan.maxWindowHoldMinutes + 60)
-        : undefined;
-      let before: pipelines.Step[] = windowGate ? [windowGate] : [];
+      let before: pipelines.Step[] = [];
       if (region.oneBox) {
         const oneBoxBake = this.bakeStep(region.oneBox, 'OneBoxBake');
         addStage(this.createTargetStage(stage, region, region.oneBox, factory, problems), {
@@ -166,12 +164,23 @@ export class WavePipeline extends Construct {
     }
   }
 
+  private windowStep(stage: PlannedStage): GateStep | undefined {
+    const windowed = stage.regions.filter((r) => r.window);
+    if (windowed.length === 0) return undefined;
+    const rule = windowed.length === 1
+      ? `the window of ${windowed[0].region} is open (${describeWindow(windowed[0].window!)})`
+      : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hours(r.window!)}`).join('; ')})`;
+    const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
+    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60);
+  }
+
   private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
     if (target.bake.minutes === 0) return undefined;
     const datapoints = target.bake.minHealthyDatapoints > 0 ? ` and ${target.bake.minHealthyDatapoints} healthy datapoints` : '';
     return new GateStep(
       name,
-      `Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}. Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`,
+      fitApprovalText(`Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}.`,
+        `Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`),
       target.bake.minutes + 60);
   }
 
@@ -242,4 +251,18 @@ export class WavePipeline extends Construct {
       cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'ROLLBACK' });
     }
   }
+}
+
+/** CodePipeline limits an approval's text (CustomData) to 500 characters; the token must survive. */
+export const APPROVAL_TEXT_LIMIT = 500;
+
+function fitApprovalText(head: string, tail: string): string {
+  const room = APPROVAL_TEXT_LIMIT - tail.length - 1;
+  const fitted = head.length <= room ? head : `${head.slice(0, room - 1)}\u2026`;
+  return `${fitted} ${tail}`;
+}
+
+function hours(window: { startHour: number; endHour: number; timeZone: string; weekdays: string[] }): string {
+  const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return `${pad(window.startHour)}-${pad(window.endHour)} ${window.timeZone}`;
 }

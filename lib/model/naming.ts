@@ -73,11 +73,6 @@ export function parseGateToken(text: string | undefined): { gate: string; target
   return match ? { gate: match[1], target: match[2] } : undefined;
 }
 
-/** Key of one region of one stage, used by the window gate of that region. */
-export function regionKey(stageName: string, region: string): string {
-  return `${slug(stageName)}-${region}`;
-}
-
 /** IAM role of the release controller Lambda (pipeline account); the monitor roles trust exactly it. */
 export function controllerRoleName(pipelineName: string): string {
   return fit(`wave-${slug(pipelineName)}-controller`, MAX_ROLE_NAME);

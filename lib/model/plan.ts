@@ -71,7 +71,7 @@ export interface PlannedValidation {
 export interface PlannedRegion {
   readonly region: string;
   readonly account: string;
-  /** Window the region waits for before it deploys; absent = no gate. */
+  /** The region's own window. Its stage (wave) starts only when the windows of all its regions are open at once; absent = no window. */
   readonly window?: ResolvedWindow;
   /** One-box deployment before the fleet; absent = no one-box. */
   readonly oneBox?: PlannedTarget;

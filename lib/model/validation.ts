@@ -3,7 +3,7 @@ import {
 } from './declaration';
 import { Problem } from './problem';
 import { regionInfo, suggestRegion } from './regions';
-import { validateWindow } from './window';
+import { nextCommonOpening, resolveWindow, validateWindow } from './window';
 
 /** Standard pre-production stages, in the only order they may appear. */
 export const STANDARD_PRE_PRODUCTION_ORDER = ['alpha', 'beta', 'gamma', 'zeta'];
@@ -130,11 +130,13 @@ export function validateDeclaration(decl: ReleaseDeclaration, shape: QuotaShape 
     checkBake(wave.oneBoxBake, `${path}.oneBoxBake`, add);
     if (wave.window) problems.push(...validateWindow(wave.window, `${path}.window`, wave.regions[0]));
     checkActionQuota(wave, path, prod.oneBox ?? true, Boolean(wave.window ?? prod.window ?? true), shape, add);
+    const windowProblems = problems.some((p) => p.path.startsWith(`${path}.window`) || p.path.startsWith('production.window'));
+    if (!windowProblems && wave.regions.every((r) => regionInfo(r))) checkWindowsOverlap(wave, prod.window, path, add);
   });
 
   pre.forEach((stage, i) => {
     if (!Array.isArray(stage?.regions)) return;
-    const perRegion = regionActions(stage.oneBox ?? false, false, shape) + (stage.validations?.length ?? 0);
+    const perRegion = regionActions(stage.oneBox ?? false, shape) + (stage.validations?.length ?? 0);
     const actions = perRegion * stage.regions.length;
     if (actions > CODEPIPELINE_QUOTAS.actionsPerStage) {
       add(`preProduction[${i}].regions`, `stage "${stage.name}" would render ${actions} actions (${stage.regions.length} regions x ${perRegion}); CodePipeline allows ${CODEPIPELINE_QUOTAS.actionsPerStage} per stage: split it into stages of at most ${Math.max(1, Math.floor(CODEPIPELINE_QUOTAS.actionsPerStage / perRegion))} regions`);
@@ -153,22 +155,46 @@ export function defaultWaveName(i: number): string {
   return `Prod-Wave-${i + 1}`;
 }
 
-/** Actions one region renders to: window gate, one-box (deploy + bake), fleet (deploy + bake). */
-export function regionActions(oneBox: boolean, windowGate: boolean, shape: QuotaShape): number {
+/** Actions one region renders to: one-box (prepare + deploy per stack, bake), fleet (the same). */
+export function regionActions(oneBox: boolean, shape: QuotaShape): number {
   const target = 2 * shape.stacksPerTarget + 1;
-  return (windowGate ? 1 : 0) + (oneBox ? target : 0) + target;
+  return (oneBox ? target : 0) + target;
 }
 
 type Add = (path: string, message: string) => void;
 
+/**
+ * Mondays in winter and summer: the hours of region-local windows shift against each other with
+ * daylight saving, so a wave's windows must overlap in both. Fixed dates keep validation a pure
+ * function of the declaration.
+ */
+const OVERLAP_REFERENCE_WEEKS = [new Date('2026-01-05T00:00:00Z'), new Date('2026-07-06T00:00:00Z')];
+
+/**
+ * CodePipeline starts the regions of a stage together, so a wave can only start when all its
+ * regions' windows are open at once. Blackouts and holidays are left out: they close a window for
+ * days, not for every week.
+ */
+function checkWindowsOverlap(wave: WaveSpec, inherited: WaveSpec['window'], path: string, add: Add) {
+  if (wave.regions.length < 2) return;
+  const spec = { ...(wave.window ?? inherited), blackouts: [], publicHolidays: false };
+  const windows = wave.regions.map((region) => ({ region, window: resolveWindow(spec, region) }));
+  const shut = OVERLAP_REFERENCE_WEEKS.some((week) => nextCommonOpening(windows.map((w) => w.window), week, 7) === undefined);
+  if (!shut) return;
+  const listed = windows.map((w) => `${w.region} (${String(w.window.startHour).padStart(2, '0')}:00-${String(w.window.endHour).padStart(2, '0')}:00 ${w.window.timeZone})`).join(', ');
+  add(`${path}.regions`, `the deployment windows of ${listed} are never open at the same time; CodePipeline starts the regions of a wave together, so a wave needs an hour when all its windows are open: put these regions in different waves (e.g. by continent), or give the wave one window in one time zone (window: { timeZone: "UTC", ... })`);
+}
+
 function checkActionQuota(wave: WaveSpec, path: string, oneBox: boolean, windowGate: boolean, shape: QuotaShape, add: Add) {
-  const perRegion = regionActions(oneBox, windowGate, shape);
-  const actions = perRegion * wave.regions.length;
+  const perRegion = regionActions(oneBox, shape);
+  const gate = windowGate ? 1 : 0; // one window gate per wave
+  const actions = perRegion * wave.regions.length + gate;
   if (actions <= CODEPIPELINE_QUOTAS.actionsPerStage) return;
-  const maxRegions = Math.max(1, Math.floor(CODEPIPELINE_QUOTAS.actionsPerStage / perRegion));
+  const maxRegions = Math.max(1, Math.floor((CODEPIPELINE_QUOTAS.actionsPerStage - gate) / perRegion));
   const groups: string[][] = [];
   for (let i = 0; i < wave.regions.length; i += maxRegions) groups.push(wave.regions.slice(i, i + maxRegions));
-  add(`${path}.regions`, `wave would render ${actions} actions (${wave.regions.length} regions x ${perRegion} actions); CodePipeline allows ${CODEPIPELINE_QUOTAS.actionsPerStage} per stage: split it into ${groups.length} waves of at most ${maxRegions} regions, e.g. ${groups.map((g) => JSON.stringify(g)).join(', ')}`);
+  const counted = `${wave.regions.length} regions x ${perRegion} actions${gate ? ' + 1 window gate' : ''}`;
+  add(`${path}.regions`, `wave would render ${actions} actions (${counted}); CodePipeline allows ${CODEPIPELINE_QUOTAS.actionsPerStage} per stage: split it into ${groups.length} waves of at most ${maxRegions} regions, e.g. ${groups.map((g) => JSON.stringify(g)).join(', ')}`);
 }
 
 function checkStageName(name: string, path: string, add: Add) {

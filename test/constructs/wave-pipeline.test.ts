@@ -27,7 +27,15 @@ describe('WavePipeline rendering', () => {
     }
   });
 
-  test('in every production region: window, one-box deploy, one-box bake, fleet deploy, fleet bake, in that order', () => {
+  test('every production wave starts with one window gate, before any of its regions deploys', () => {
+    for (const s of stages.filter((x) => x.name.startsWith('Prod-Wave'))) {
+      const windows = s.actions.filter((a) => a.name === 'Window');
+      expect([s.name, windows.length, windows[0].runOrder, windows[0].category]).toEqual([s.name, 1, 1, 'Approval']);
+      expect(s.actions.filter((a) => a.name !== 'Window').every((a) => a.runOrder > 1)).toBe(true);
+    }
+  });
+
+  test('in every production region: one-box deploy, one-box bake, fleet deploy, fleet bake, in that order', () => {
     for (const s of stages.filter((x) => x.name.startsWith('Prod-Wave'))) {
       const regions = built.pipeline.plan.stages.find((p) => p.name === s.name)!.regions.map((r) => r.region);
       for (const region of regions) {
@@ -38,7 +46,7 @@ describe('WavePipeline rendering', () => {
         };
         const oneBox = `${s.name}-${region}-OneBox.`;
         const fleet = `${s.name}-${region}.`;
-        const window = order((n) => n === `${oneBox}Window`, 'window gate');
+        const window = order((n) => n === 'Window', 'window gate');
         const oneBoxDeploy = order((n) => n.startsWith(oneBox) && n.endsWith('.Deploy'), 'one-box deploy');
         const oneBoxBake = order((n) => n === `${oneBox}OneBoxBake`, 'one-box bake');
         const fleetDeploy = order((n) => n.startsWith(fleet) && n.endsWith('.Deploy'), 'fleet deploy');
@@ -54,7 +62,7 @@ describe('WavePipeline rendering', () => {
     const wave3 = stages.find((s) => s.name === 'Prod-Wave-3')!;
     const fleetDeploys = wave3.actions.filter((a) => /^Prod-Wave-3-[a-z0-9-]+\d\.Service\.Deploy$/.test(a.name));
     expect(fleetDeploys.map((a) => a.name).sort()).toEqual([
-      'Prod-Wave-3-ap-northeast-1.Service.Deploy', 'Prod-Wave-3-eu-central-1.Service.Deploy', 'Prod-Wave-3-us-west-2.Service.Deploy',
+      'Prod-Wave-3-ca-central-1.Service.Deploy', 'Prod-Wave-3-sa-east-1.Service.Deploy', 'Prod-Wave-3-us-west-2.Service.Deploy',
     ]);
     expect(new Set(fleetDeploys.map((a) => a.runOrder)).size).toBe(1);
   });
@@ -65,10 +73,15 @@ describe('WavePipeline rendering', () => {
     expect(bake.category).toBe('Approval');
     expect(bake.configuration.CustomData).toContain('[wave-pipelines:BAKE:prod-wave-1-eu-west-1-fleet]');
     expect(bake.configuration.CustomData).toContain('60 min healthy');
-    const window = wave1.actions.find((a) => a.name === 'Prod-Wave-1-eu-west-1-OneBox.Window')!;
+    const window = wave1.actions.find((a) => a.name === 'Window')!;
     expect(window.category).toBe('Approval');
-    expect(window.configuration.CustomData).toContain('[wave-pipelines:WINDOW:prod-wave-1-eu-west-1]');
-    expect(window.configuration.CustomData).toContain('Europe/Dublin');
+    expect(window.configuration.CustomData).toBe('Prod-Wave-1 starts when the window of eu-west-1 is open (Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays). '
+      + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller. [wave-pipelines:WINDOW:prod-wave-1]');
+    const wave3 = stages.find((s) => s.name === 'Prod-Wave-3')!.actions.find((a) => a.name === 'Window')!;
+    expect(wave3.configuration.CustomData).toBe('Prod-Wave-3 starts when the windows of all its regions are open at once '
+      + '(us-west-2 09:00-17:00 America/Los_Angeles; ca-central-1 09:00-17:00 America/Toronto; sa-east-1 09:00-17:00 America/Sao_Paulo). '
+      + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller. [wave-pipelines:WINDOW:prod-wave-3]');
+    for (const s of stages) for (const a of s.actions) expect((a.configuration?.CustomData ?? '').length).toBeLessThanOrEqual(500);
   });
 
   test('pre-production: validations run after the deployment and before the bake; no window gate', () => {

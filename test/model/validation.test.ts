@@ -76,9 +76,20 @@ describe('validation: every problem, with field path, bad value and fix', () => 
 
   test('CodePipeline quota: too many regions in one wave, with how to regroup them', () => {
     const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1'];
-    expect(messages(base([{ regions }]))).toEqual([
-      'production.waves[0].regions: wave would render 77 actions (11 regions x 7 actions); CodePipeline allows 50 per stage: split it into 2 waves of at most 7 regions, e.g. ["us-east-1","us-east-2","us-west-1","us-west-2","eu-west-1","eu-west-2","eu-west-3"], ["eu-central-1","eu-north-1","ap-south-1","ap-northeast-1"]',
+    expect(messages(base([{ regions }], { window: { timeZone: 'UTC' } }))).toEqual([
+      'production.waves[0].regions: wave would render 67 actions (11 regions x 6 actions + 1 window gate); CodePipeline allows 50 per stage: split it into 2 waves of at most 8 regions, '
+      + 'e.g. ["us-east-1","us-east-2","us-west-1","us-west-2","eu-west-1","eu-west-2","eu-west-3","eu-central-1"], ["eu-north-1","ap-south-1","ap-northeast-1"]',
     ]);
+  });
+
+  test('the regions of a wave need windows that are open at the same time', () => {
+    expect(messages(base([{ regions: ['ap-southeast-2', 'sa-east-1'] }]))).toEqual([
+      'production.waves[0].regions: the deployment windows of ap-southeast-2 (09:00-17:00 Australia/Sydney), sa-east-1 (09:00-17:00 America/Sao_Paulo) are never open at the same time; '
+      + 'CodePipeline starts the regions of a wave together, so a wave needs an hour when all its windows are open: put these regions in different waves (e.g. by continent), '
+      + 'or give the wave one window in one time zone (window: { timeZone: "UTC", ... })',
+    ]);
+    expect(messages(base([{ regions: ['us-west-2', 'ca-central-1', 'sa-east-1'] }, { regions: ['ap-northeast-1', 'ap-southeast-2', 'ap-south-1'] }]))).toEqual([]);
+    expect(messages(base([{ regions: ['ap-southeast-2', 'sa-east-1'], window: { timeZone: 'UTC', startHour: 0, endHour: 24 } }]))).toEqual([]);
   });
 
   test('CodePipeline quota: too many stages', () => {
