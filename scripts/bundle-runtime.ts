@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       outfile,
       bundle: true,
       platform: 'node',
-      target: 'node22',
+      target: 'node24',
       format: 'cjs',
       minify: true,
       sourcemap: false,

@@ -26,7 +26,7 @@ export class ServiceStack extends cdk.Stack {
     const { target } = props;
 
     const handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ ok: true }) });'),
       reservedConcurrentExecutions: target.isOneBox ? 2 : undefined,

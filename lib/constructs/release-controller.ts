@@ -16,6 +16,8 @@ import { planTargets, ReleasePlan } from '../model/plan';
 export interface ReleaseControllerProps {
   /** The plan the controller enforces (bundled next to its code as `plan.json`). */
   readonly plan: ReleasePlan;
+  /** The approval actions it answers, as `<stage>/<action>`. */
+  readonly gateActions: string[];
   /** ARN of the pipeline it drives. */
   readonly pipelineArn: string;
   /** Directory where the function's code (bundle + plan) is staged; inside the cloud assembly. */
@@ -70,7 +72,7 @@ export class ReleaseController extends Construct {
 
     this.function = new lambda.Function(this, 'Function', {
       description: `cdk-wave-pipelines release controller of ${plan.pipelineName}`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(stageCode(path.join(props.stagingDirectory, 'controller'), 'controller', plan)),
@@ -83,7 +85,7 @@ export class ReleaseController extends Construct {
     });
     this.rollbackFunction = new lambda.Function(this, 'RollbackFunction', {
       description: `cdk-wave-pipelines rollback of one target of ${plan.pipelineName} (for operators)`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(stageCode(path.join(props.stagingDirectory, 'rollback'), 'rollback', plan)),
@@ -106,7 +108,8 @@ export class ReleaseController extends Construct {
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'AnswerGates',
       actions: ['codepipeline:PutApprovalResult'],
-      resources: plan.stages.map((s) => `${props.pipelineArn}/${s.name}/*`),
+      // Exactly the gate approvals: a person's own approval actions stay out of the controller's reach.
+      resources: props.gateActions.map((a) => `${props.pipelineArn}/${a}`),
     }));
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadStopSwitch',

@@ -91,6 +91,7 @@ export class WavePipeline extends Construct {
       pipelineName: props.pipelineName,
       synth: props.synth,
       crossAccountKeys: true,
+      enableKeyRotation: true,
       selfMutation: props.selfMutation ?? true,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: props.executionMode ?? codepipeline.ExecutionMode.SUPERSEDED,
@@ -108,6 +109,9 @@ export class WavePipeline extends Construct {
     const outdir = cdk.Stage.of(this)!.outdir;
     this.controller = new ReleaseController(this, 'Controller', {
       plan: this.plan,
+      gateActions: this.pipeline.stages.flatMap((s) => s.actions
+        .filter((a) => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)
+        .map((a) => `${s.stageName}/${a.actionProperties.actionName}`)),
       pipelineArn: stack.formatArn({ service: 'codepipeline', resource: props.pipelineName }),
       stagingDirectory: path.join(outdir, '.wave-pipelines', this.plan.pipelineName),
     });
