@@ -8,7 +8,7 @@
  * Days are handled as civil dates (UTC midnight of the local date, in milliseconds) and converted to
  * instants only at the opening and closing hours, so `nextOpening` steps a day at a time.
  */
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 import { IANAZone } from 'luxon';
 import { DeploymentWindowSpec, Weekday } from './declaration';
 import { ResolvedWindow } from './plan';
@@ -196,7 +196,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 function holidayCountryProblem(value: string): string | undefined {
-  const catalogue = new Holidays();
+  const catalogue = new (holidaysClass())();
   const countries = catalogue.getCountries('en');
   const match = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/.exec(value);
   if (!match) {
@@ -570,6 +570,17 @@ function weekdaysText(weekdays: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 
 const calendars = new Map<string, Holidays>();
+
+/**
+ * date-holidays (and the time-zone data it carries) is loaded on first use, not at import: most
+ * controller invocations are bake sweeps that never look at a holiday, and a Lambda cold start pays
+ * for every module evaluated at import.
+ */
+function holidaysClass(): typeof Holidays {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('date-holidays');
+  return (loaded.default ?? loaded) as typeof Holidays;
+}
 const holidayYears = new Map<string, ReadonlyMap<string, string[]>>();
 
 /** Names of the public holidays (type `public` only) on a local date `YYYY-MM-DD`. */
@@ -603,7 +614,8 @@ function calendar(country: string): Holidays {
   if (!holidays) {
     const [code, state] = country.split('-');
     const options = { types: ['public' as const], languages: ['en'] };
-    holidays = state !== undefined ? new Holidays(code, state, options) : new Holidays(code, options);
+    const HolidaysClass = holidaysClass();
+    holidays = state !== undefined ? new HolidaysClass(code, state, options) : new HolidaysClass(code, options);
     calendars.set(country, holidays);
   }
   return holidays;
