@@ -10,7 +10,13 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
  * window held over a weekend is free; the controller decides within seconds of an alarm.
  */
 export class GateStep extends pipelines.Step implements pipelines.ICodePipelineActionFactory {
-  constructor(id: string, private readonly text: string, private readonly timeoutMinutes: number) {
+  /**
+   * @param id step id (the action name within its stage deployment)
+   * @param text the approval text: the rule, who decides, and the controller token
+   * @param timeoutMinutes how long the approval may wait (5 minutes to 7 days)
+   * @param link a page explaining the gate's decisions (the controller's decision log)
+   */
+  constructor(id: string, private readonly text: string, private readonly timeoutMinutes: number, private readonly link?: string) {
     super(id);
   }
 
@@ -19,6 +25,8 @@ export class GateStep extends pipelines.Step implements pipelines.ICodePipelineA
       actionName: options.actionName,
       runOrder: options.runOrder,
       additionalInformation: this.text,
+      // "Review" in the console opens the controller's decision log: why a wave holds, why a bake failed.
+      externalEntityLink: this.link,
       // Approval timeouts must be 5 minutes or more; we cap them at 7 days.
       timeout: Duration.minutes(Math.min(Math.max(this.timeoutMinutes, 5), 7 * 24 * 60)),
     }));

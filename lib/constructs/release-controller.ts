@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { runtimeBundleDir } from './runtime-asset';
-import { controllerRoleName, healthEventBusName, monitorRoleName } from '../model/naming';
+import { controllerLogGroupName, controllerRoleName, healthEventBusName, monitorRoleName } from '../model/naming';
 import { planTargets, ReleasePlan } from '../model/plan';
 
 /** Props of `ReleaseController`. */
@@ -66,6 +66,8 @@ export class ReleaseController extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
+      // A fixed name, so every gate can link to it before the controller exists.
+      logGroupName: controllerLogGroupName(plan.pipelineName),
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: cdk.RemovalPolicy.RETAIN,
     });
@@ -169,4 +171,13 @@ function stageCode(stagingDirectory: string, bundle: string, plan: ReleasePlan):
   fs.copyFileSync(path.join(runtimeBundleDir(bundle), 'index.js'), path.join(stagingDirectory, 'index.js'));
   fs.writeFileSync(path.join(stagingDirectory, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
   return stagingDirectory;
+}
+
+/**
+ * Console page of the controller's decision log (one JSON line per decision), linked from every gate.
+ * The query text is CloudWatch's own URL encoding of a Logs Insights query.
+ */
+export function decisionLogUrl(region: string, pipelineName: string): string {
+  const group = encodeURIComponent(encodeURIComponent(controllerLogGroupName(pipelineName))).replace(/%/g, '$');
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${group}`;
 }

@@ -6,7 +6,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
 import { GateStep } from './gate-step';
-import { ReleaseController } from './release-controller';
+import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
 import { gateToken, GATE, stageKey } from '../model/naming';
@@ -67,6 +67,7 @@ export class WavePipeline extends Construct {
   public readonly planFile: string;
 
   private readonly stages = new Map<string, cdk.Stage>();
+  private readonly decisionLog: string;
 
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
@@ -87,6 +88,7 @@ export class WavePipeline extends Construct {
       stopSwitchParameterName: props.stopSwitchParameterName,
     });
 
+    this.decisionLog = decisionLogUrl(stack.region, this.plan.pipelineName);
     this.codePipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       pipelineName: props.pipelineName,
       synth: props.synth,
@@ -175,7 +177,7 @@ export class WavePipeline extends Construct {
       ? `the window of ${windowed[0].region} is open (${describeWindow(windowed[0].window!)})`
       : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hours(r.window!)}`).join('; ')})`;
     const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
-    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60);
+    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60, this.decisionLog);
   }
 
   private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
@@ -185,7 +187,8 @@ export class WavePipeline extends Construct {
       name,
       fitApprovalText(`Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}.`,
         `Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`),
-      target.bake.minutes + 60);
+      target.bake.minutes + 60,
+      this.decisionLog);
   }
 
   private createTargetStage(

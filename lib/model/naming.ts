@@ -82,3 +82,8 @@ export function controllerRoleName(pipelineName: string): string {
 export function stageKey(stageName: string): string {
   return slug(stageName);
 }
+
+/** Log group of the release controller (pipeline account): one JSON line per gate decision. */
+export function controllerLogGroupName(pipelineName: string): string {
+  return `/cdk-wave-pipelines/${slug(pipelineName)}/release-controller`;
+}

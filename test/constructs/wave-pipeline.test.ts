@@ -82,6 +82,10 @@ describe('WavePipeline rendering', () => {
       + '(us-west-2 09:00-17:00 America/Los_Angeles; ca-central-1 09:00-17:00 America/Toronto; sa-east-1 09:00-17:00 America/Sao_Paulo). '
       + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller. [wave-pipelines:WINDOW:prod-wave-3]');
     for (const s of stages) for (const a of s.actions) expect((a.configuration?.CustomData ?? '').length).toBeLessThanOrEqual(500);
+    // "Review" on a gate opens the controller's decision log: why a wave holds, why a bake failed.
+    const log = 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fcdk-wave-pipelines$252Forders$252Frelease-controller';
+    expect([bake.configuration.ExternalEntityLink, window.configuration.ExternalEntityLink]).toEqual([log, log]);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/cdk-wave-pipelines/orders/release-controller', RetentionInDays: 365 });
   });
 
   test('pre-production: validations run after the deployment and before the bake; no window gate', () => {
