@@ -70,6 +70,7 @@ const bundle = project.addTask('bundle:runtime', {
 project.preCompileTask.spawn(bundle);
 // `npm test` is the README's one command: it builds (jsii included), tests and lints.
 project.testTask.prependSpawn(project.compileTask);
+project.testTask.prependSpawn(project.preCompileTask);
 
 project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
