@@ -3,6 +3,8 @@
  * calendar (ISO 3166 country, optionally `-STATE`) of the city each region is named after.
  * Kept as data here because the model must not import aws-cdk-lib's region-info.
  */
+import { closestName } from './did-you-mean';
+
 export interface RegionInfo {
   readonly name: string;
   readonly location: string;
@@ -63,28 +65,5 @@ export function regionInfo(region: string): RegionInfo | undefined {
 
 /** The known region closest to a misspelt name (edit distance), for "did you mean" messages. */
 export function suggestRegion(region: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of REGIONS.keys()) {
-    const d = editDistance(region.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(3, Math.floor(region.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
+  return closestName(region, REGIONS.keys(), Math.max(3, Math.floor(region.length / 3)));
 }

@@ -11,6 +11,7 @@
 import type Holidays from 'date-holidays';
 import { IANAZone } from 'luxon';
 import { DeploymentWindowSpec, Weekday } from './declaration';
+import { closestName } from './did-you-mean';
 import { ResolvedWindow } from './plan';
 import { Problem } from './problem';
 import { regionInfo } from './regions';
@@ -223,17 +224,7 @@ function holidayCountryProblem(value: string): string | undefined {
 
 /** The IANA zone closest to a misspelt name, for "did you mean" messages. */
 function suggestTimeZone(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  const wanted = name.toLowerCase();
-  for (const candidate of ianaZoneNames()) {
-    const d = editDistance(wanted, candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return closestName(name, ianaZoneNames(), Math.max(2, Math.floor(name.length / 4)));
 }
 
 /** Every IANA zone name the runtime knows (typed by hand: jsii compiles against an older `lib`). */
@@ -242,19 +233,6 @@ function ianaZoneNames(): string[] {
   return intl.supportedValuesOf?.('timeZone') ?? [];
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Judging an instant
