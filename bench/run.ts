@@ -287,8 +287,8 @@ function exampleBenchmarks(importMs: Record<string, number>) {
     say();
     say(`**Event path bound: a few seconds** (sum of 1-5, about 2-4 s with a warm controller). **Backstop: ${sweepMinutes}-minute sweep** (\`${sweep?.Properties.ScheduleExpression}\`): `
       + `if the event is lost or throttled, the next sweep rejects the gate within ${sweepMinutes * 60} s + one controller run. `
-      + `The controller has reserved concurrency ${concurrency} (one decision at a time) and a ${timeoutS} s timeout, so in the worst case `
-      + `an alarm waits for a running invocation to finish (an event arriving meanwhile is throttled and retried by Lambda's async queue): `
+      + `The controller has ${concurrency === undefined ? 'no reserved concurrency, so an alarm event is never throttled behind a running sweep (answers are idempotent)' : `reserved concurrency ${concurrency}, so an alarm event arriving during a sweep is throttled and retried`}; `
+      + `if the event is lost, the worst case is the next sweep plus one controller run (${timeoutS} s timeout): `
       + `bound = ${sweepMinutes * 60} s + ${timeoutS} s = ${sweepMinutes * 60 + timeoutS} s. Target: event path < 10 s, backstop <= 5 min: `
       + `${sweepMinutes * 60 + timeoutS <= 300 ? 'met' : 'MISSED'} (by design; not measured).`);
     say();

@@ -82,8 +82,10 @@ export class ReleaseController extends Construct {
       timeout: cdk.Duration.minutes(2),
       role: this.role,
       logGroup,
-      // One sweep at a time: two concurrent sweeps could both answer the same approval.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency of 1: an alarm event arriving during a sweep would be throttled and
+      // retried minutes later, past the rollback target. Concurrent invocations are safe: an
+      // approval answered twice fails the second time (ApprovalAlreadyCompleted) and the rollback is
+      // idempotent.
     });
     this.rollbackFunction = new lambda.Function(this, 'RollbackFunction', {
       description: `cdk-wave-pipelines rollback of one target of ${plan.pipelineName} (for operators)`,

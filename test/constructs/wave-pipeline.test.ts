@@ -106,7 +106,7 @@ describe('WavePipeline rendering', () => {
   });
 
   test('the release controller runs every minute, on approval start and on forwarded health alarms', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 120, ReservedConcurrentExecutions: 1 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 120, ReservedConcurrentExecutions: Match.absent() });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Action Execution State Change'], 'detail': { pipeline: ['orders'], state: ['STARTED'], type: { category: ['Approval'] } } },
