@@ -63,7 +63,10 @@ function synthSource() {
 function wavePipelineApp(outdir: string, regionCount: number): cdk.App {
   const app = new cdk.App({ outdir });
   const stack = new cdk.Stack(app, 'PipelineStack', { env: { account: PIPELINE_ACCOUNT, region: 'us-east-1' } });
-  const release: ReleaseDeclaration = { production: { account: PROD_ACCOUNT, oneBox: false, waves: waves(regionCount).map((regions) => ({ regions })) } };
+  // One UTC window: the waves mix continents (region table order), whose local business hours would not overlap.
+  const release: ReleaseDeclaration = {
+    production: { account: PROD_ACCOUNT, oneBox: false, window: { timeZone: 'UTC' }, waves: waves(regionCount).map((regions) => ({ regions })) },
+  };
   new WavePipeline(stack, 'Pipeline', { pipelineName: 'bench', release, stageFactory: new TinyFactory(), synth: synthSource() });
   return app;
 }
