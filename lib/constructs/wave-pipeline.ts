@@ -215,7 +215,11 @@ export class WavePipeline extends Construct {
     if (built.account !== region.account || built.region !== region.region) {
       problems.push({ path: where, message: `returned a Stage for ${built.account ?? 'no account'}/${built.region ?? 'no region'}, but the target is ${region.account}/${region.region}; pass env: { account: target.account, region: target.region } to the Stage` });
     }
-    if (target.bake.minutes > 0 && !ReleaseMonitor.find(built, target.id)) {
+    const monitors = built.node.findAll().filter((c) => c instanceof ReleaseMonitor && c.target.id === target.id);
+    if (monitors.length > 1) {
+      problems.push({ path: where, message: `has ${monitors.length} ReleaseMonitors for target "${target.id}" (${monitors.map((m) => m.node.path).join(', ')}); their composite alarms and roles share one name: keep one and pass it every alarm` });
+    }
+    if (target.bake.minutes > 0 && monitors.length === 0) {
       problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
     }
     this.stages.set(target.id, built);

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
-import { NoDataPolicy, WavePipeline } from '../../lib';
+import { Construct } from 'constructs';
+import { DeploymentTarget, NoDataPolicy, ReleaseMonitor, WavePipeline } from '../../lib';
 import {
   PIPELINE_ACCOUNT, PREPROD_ACCOUNT, PROD_ACCOUNT, THREE_WAVES, TWELVE_REGIONS, TinyFactory, arnString, pipelineApp, pipelineStages,
 } from '../fixtures/apps';
@@ -249,5 +251,23 @@ describe('warnings a user can acknowledge', () => {
       'production has no one-box deployments (production.oneBox: false): every region takes the new release on its whole fleet at once. Acknowledge this warning if that is intended. [ack: cdk-wave-pipelines:productionWithoutOneBox]',
       'bakes that pass when no alarm had data: prod-wave-2-eu-west-1-fleet; a target nobody measured is not known to be healthy. [ack: cdk-wave-pipelines:bakePassesWithoutData]',
     ]);
+  });
+});
+
+describe('a stage with two ReleaseMonitors for one target', () => {
+  class TwoMonitors extends TinyFactory {
+    public createStage(scope: Construct, id: string, target: DeploymentTarget): cdk.Stage {
+      const stage = super.createStage(scope, id, target);
+      const stack = new cdk.Stack(stage, 'Extra');
+      const alarm = new cloudwatch.Alarm(stack, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 });
+      new ReleaseMonitor(stack, 'Monitor', { target, alarms: [alarm] });
+      return stage;
+    }
+  }
+  test('is refused: both would create the same alarm and role names', () => {
+    expect(() => pipelineApp({ production: { account: PROD_ACCOUNT, oneBox: false, waves: [{ regions: ['us-east-1'] }] } }, {}, new TwoMonitors()))
+      .toThrow('stageFactory(prod-wave-1-us-east-1-fleet): has 2 ReleaseMonitors for target "prod-wave-1-us-east-1-fleet" '
+        + '(PipelineStack/Pipeline/Prod-Wave-1-us-east-1/Service/Monitor, PipelineStack/Pipeline/Prod-Wave-1-us-east-1/Extra/Monitor); '
+        + 'their composite alarms and roles share one name: keep one and pass it every alarm');
   });
 });
