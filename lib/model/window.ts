@@ -641,5 +641,13 @@ export class DeploymentWindow {
     return describeWindow(window);
   }
 
+  /**
+   * The first instant at or after `now` when every window is open at once: when a wave of regions
+   * with these windows may start. `undefined` when they never share an open instant within the horizon.
+   */
+  public static nextCommonOpening(windows: ResolvedWindow[], now: Date, horizonDays?: number): Date | undefined {
+    return nextCommonOpening(windows, now, horizonDays);
+  }
+
   private constructor() {}
 }

@@ -627,3 +627,13 @@ describe('DeploymentWindow (public API)', () => {
     expect(DeploymentWindow.describe(window)).toBe('Mon-Thu 09:00-17:00 America/New_York, closed on US-VA public holidays');
   });
 });
+
+describe('DeploymentWindow (public API)', () => {
+  test('nextCommonOpening: Los Angeles, Toronto and Sao Paulo share 17:00-20:00 UTC in November', () => {
+    const windows = ['us-west-2', 'ca-central-1', 'sa-east-1'].map((r) => DeploymentWindow.resolve({ publicHolidays: false }, r));
+    // Monday 2026-11-30 12:00 UTC: Sao Paulo is open (09:00), Los Angeles not yet (04:00).
+    expect(DeploymentWindow.nextCommonOpening(windows, new Date('2026-11-30T12:00:00Z'))?.toISOString()).toBe('2026-11-30T17:00:00.000Z');
+    const apart = ['ap-southeast-2', 'sa-east-1'].map((r) => DeploymentWindow.resolve({ publicHolidays: false }, r));
+    expect(DeploymentWindow.nextCommonOpening(apart, new Date('2026-11-30T12:00:00Z'), 30)).toBeUndefined();
+  });
+});
