@@ -1,6 +1,10 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { DeploymentTarget, ReleaseMonitor } from '../../lib';
@@ -91,5 +95,42 @@ describe('ReleaseMonitor', () => {
       'ReleaseMonitor(Service/M): its stack deploys to account 444444444444 but target "prod-wave-2-us-east-1-onebox" is account 333333333333; create the Stage with env: { account: target.account, region: target.region }');
     const m = new ReleaseMonitor(other.stack, 'M2', { target, alarms: [other.errors] });
     expect(() => m.deployLambdaGradually('D', other.alias, { firstPercentage: 0 })).toThrow('ReleaseMonitor.deployLambdaGradually(D).firstPercentage: 0 must be a whole percentage between 1 and 99, e.g. 10');
+  });
+});
+
+describe('ReleaseMonitor with an ECS blue/green deployment group', () => {
+  test('the group stops on the health alarm and is listed for rollback, scoped in the monitor role', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Ecs', { env: { account: target.account, region: target.region } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const task = new ecs.FargateTaskDefinition(stack, 'Task');
+    task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
+    const service = new ecs.FargateService(stack, 'Service', {
+      cluster, taskDefinition: task, deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY }, assignPublicIp: true,
+    });
+    const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+    const listener = lb.addListener('Http', { port: 80 });
+    const blue = new elbv2.ApplicationTargetGroup(stack, 'Blue', { vpc, port: 80, targetType: elbv2.TargetType.IP, targets: [service] });
+    const green = new elbv2.ApplicationTargetGroup(stack, 'Green', { vpc, port: 80, targetType: elbv2.TargetType.IP });
+    listener.addTargetGroups('Default', { targetGroups: [blue] });
+    const group = new codedeploy.EcsDeploymentGroup(stack, 'Deployment', {
+      service,
+      blueGreenDeploymentConfig: { blueTargetGroup: blue, greenTargetGroup: green, listener },
+    });
+    const errors = new cloudwatch.Alarm(stack, 'Errors', { metric: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT), threshold: 5, evaluationPeriods: 1 });
+    const monitor = new ReleaseMonitor(stack, 'Monitor', { target, alarms: [errors] });
+    monitor.addEcsDeploymentGroup(group);
+
+    const t = Template.fromStack(stack);
+    const [dg] = Object.values(t.findResources('AWS::CodeDeploy::DeploymentGroup')) as any[];
+    expect(stack.resolve(dg.Properties.AlarmConfiguration.Alarms)).toEqual([{ Name: { Ref: stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement) } }]);
+    const [param] = Object.values(t.findResources('AWS::SSM::Parameter')) as any[];
+    expect(JSON.stringify(stack.resolve(param.Properties.Value))).toContain(`{"Ref":"${stack.getLogicalId(group.node.defaultChild as cdk.CfnElement)}"}`);
+    const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
+    const statements = stack.resolve(policy.Properties.PolicyDocument.Statement) as any[];
+    const stop = statements.find((s) => s.Sid === 'DeploymentGroup1');
+    expect(stop.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment']);
+    expect(JSON.stringify(stop.Resource)).toContain('deploymentgroup:');
   });
 });
