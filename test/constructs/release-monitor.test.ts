@@ -106,16 +106,16 @@ describe('ReleaseMonitor with an ECS blue/green deployment group', () => {
     const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
     const task = new ecs.FargateTaskDefinition(stack, 'Task');
     task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
-    const service = new ecs.FargateService(stack, 'Service', {
+    const fargate = new ecs.FargateService(stack, 'Service', {
       cluster, taskDefinition: task, deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY }, assignPublicIp: true,
     });
     const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
     const listener = lb.addListener('Http', { port: 80 });
-    const blue = new elbv2.ApplicationTargetGroup(stack, 'Blue', { vpc, port: 80, targetType: elbv2.TargetType.IP, targets: [service] });
+    const blue = new elbv2.ApplicationTargetGroup(stack, 'Blue', { vpc, port: 80, targetType: elbv2.TargetType.IP, targets: [fargate] });
     const green = new elbv2.ApplicationTargetGroup(stack, 'Green', { vpc, port: 80, targetType: elbv2.TargetType.IP });
     listener.addTargetGroups('Default', { targetGroups: [blue] });
     const group = new codedeploy.EcsDeploymentGroup(stack, 'Deployment', {
-      service,
+      service: fargate,
       blueGreenDeploymentConfig: { blueTargetGroup: blue, greenTargetGroup: green, listener },
     });
     const errors = new cloudwatch.Alarm(stack, 'Errors', { metric: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT), threshold: 5, evaluationPeriods: 1 });
@@ -124,7 +124,8 @@ describe('ReleaseMonitor with an ECS blue/green deployment group', () => {
 
     const t = Template.fromStack(stack);
     const [dg] = Object.values(t.findResources('AWS::CodeDeploy::DeploymentGroup')) as any[];
-    expect(stack.resolve(dg.Properties.AlarmConfiguration.Alarms)).toEqual([{ Name: { Ref: stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement) } }]);
+    const healthAlarmId = stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement);
+    expect(stack.resolve(dg.Properties.AlarmConfiguration.Alarms)).toEqual([{ Name: { Ref: healthAlarmId } }]);
     const [param] = Object.values(t.findResources('AWS::SSM::Parameter')) as any[];
     expect(JSON.stringify(stack.resolve(param.Properties.Value))).toContain(`{"Ref":"${stack.getLogicalId(group.node.defaultChild as cdk.CfnElement)}"}`);
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
