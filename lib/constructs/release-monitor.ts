@@ -59,7 +59,12 @@ export interface ReleaseMonitorProps {
 export class ReleaseMonitor extends Construct {
   /** The monitor of `target` inside `scope`'s stage, if one was created. */
   public static find(scope: Construct, targetId: string): ReleaseMonitor | undefined {
-    return scope.node.findAll().find((c): c is ReleaseMonitor => c instanceof ReleaseMonitor && c.target.id === targetId);
+    return ReleaseMonitor.findAll(scope, targetId)[0];
+  }
+
+  /** Every monitor of `target` inside `scope` (a target must have exactly one). */
+  public static findAll(scope: Construct, targetId: string): ReleaseMonitor[] {
+    return scope.node.findAll().filter((c): c is ReleaseMonitor => c instanceof ReleaseMonitor && c.target.id === targetId);
   }
 
   /** The target watched. */

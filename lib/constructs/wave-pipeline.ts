@@ -14,7 +14,7 @@ import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan }
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
-import { describeWindow } from '../model/window';
+import { describeWindow, hoursText } from '../model/window';
 
 /** Props of `WavePipeline`. */
 export interface WavePipelineProps {
@@ -175,7 +175,7 @@ export class WavePipeline extends Construct {
     if (windowed.length === 0) return undefined;
     const rule = windowed.length === 1
       ? `the window of ${windowed[0].region} is open (${describeWindow(windowed[0].window!)})`
-      : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hours(r.window!)}`).join('; ')})`;
+      : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hoursText(r.window!)} ${r.window!.timeZone}`).join('; ')})`;
     const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
     return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60, this.decisionLog);
   }
@@ -215,7 +215,7 @@ export class WavePipeline extends Construct {
     if (built.account !== region.account || built.region !== region.region) {
       problems.push({ path: where, message: `returned a Stage for ${built.account ?? 'no account'}/${built.region ?? 'no region'}, but the target is ${region.account}/${region.region}; pass env: { account: target.account, region: target.region } to the Stage` });
     }
-    const monitors = built.node.findAll().filter((c) => c instanceof ReleaseMonitor && c.target.id === target.id);
+    const monitors = ReleaseMonitor.findAll(built, target.id);
     if (monitors.length > 1) {
       problems.push({ path: where, message: `has ${monitors.length} ReleaseMonitors for target "${target.id}" (${monitors.map((m) => m.node.path).join(', ')}); their composite alarms and roles share one name: keep one and pass it every alarm` });
     }
@@ -271,9 +271,4 @@ function fitApprovalText(head: string, tail: string): string {
   const room = APPROVAL_TEXT_LIMIT - tail.length - 1;
   const fitted = head.length <= room ? head : `${head.slice(0, room - 1)}\u2026`;
   return `${fitted} ${tail}`;
-}
-
-function hours(window: { startHour: number; endHour: number; timeZone: string; weekdays: string[] }): string {
-  const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
-  return `${pad(window.startHour)}-${pad(window.endHour)} ${window.timeZone}`;
 }

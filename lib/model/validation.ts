@@ -3,7 +3,7 @@ import {
 } from './declaration';
 import { Problem } from './problem';
 import { regionInfo, suggestRegion } from './regions';
-import { nextCommonOpening, resolveWindow, validateWindow } from './window';
+import { hoursText, nextCommonOpening, resolveWindow, validateWindow } from './window';
 
 /** Standard pre-production stages, in the only order they may appear. */
 export const STANDARD_PRE_PRODUCTION_ORDER = ['alpha', 'beta', 'gamma', 'zeta'];
@@ -181,7 +181,7 @@ function checkWindowsOverlap(wave: WaveSpec, inherited: WaveSpec['window'], path
   const windows = wave.regions.map((region) => ({ region, window: resolveWindow(spec, region) }));
   const shut = OVERLAP_REFERENCE_WEEKS.some((week) => nextCommonOpening(windows.map((w) => w.window), week, 7) === undefined);
   if (!shut) return;
-  const listed = windows.map((w) => `${w.region} (${String(w.window.startHour).padStart(2, '0')}:00-${String(w.window.endHour).padStart(2, '0')}:00 ${w.window.timeZone})`).join(', ');
+  const listed = windows.map((w) => `${w.region} (${hoursText(w.window)} ${w.window.timeZone})`).join(', ');
   add(`${path}.regions`, `the deployment windows of ${listed} are never open at the same time; CodePipeline starts the regions of a wave together, so a wave needs an hour when all its windows are open: put these regions in different waves (e.g. by continent), or give the wave one window in one time zone (window: { timeZone: "UTC", ... })`);
 }
 

@@ -523,7 +523,8 @@ export function formatLocal(window: ResolvedWindow, instant: Date): string {
   return `${weekday} ${local.toISOString().slice(0, 10)} ${local.toISOString().slice(11, 16)} ${window.timeZone}`;
 }
 
-function hoursText(window: ResolvedWindow): string {
+/** `09:00-17:00`: a window's local opening hours. */
+export function hoursText(window: Pick<ResolvedWindow, 'startHour' | 'endHour'>): string {
   return `${String(window.startHour).padStart(2, '0')}:00-${String(window.endHour).padStart(2, '0')}:00`;
 }
 

@@ -17,7 +17,7 @@ import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
 import { HealthManifest } from '../model/health-manifest';
 import { monitorRoleName } from '../model/naming';
-import { PlannedTarget, ReleasePlan, findTarget } from '../model/plan';
+import { PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
 
 /** What the rollback did to one thing. */
 export const ROLLBACK_ACTION = {
@@ -138,7 +138,7 @@ export function createRollbackHandler(deps: RollbackDeps): (event: RollbackEvent
     }
     const target = findTarget(deps.plan, event.targetId);
     if (!target) {
-      const known = deps.plan.stages.flatMap((s) => s.regions.flatMap((r) => [r.oneBox?.id, r.fleet.id])).filter(Boolean);
+      const known = planTargets(deps.plan).map((t) => t.id);
       throw new Error(`rollback: pipeline ${deps.plan.pipelineName} has no target "${event.targetId}"; targets are: ${known.join(', ')}`);
     }
     return rollbackTarget(deps, target, event.reason ?? 'requested by an operator');
