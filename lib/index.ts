@@ -1,5 +1,6 @@
 // The public API of cdk-wave-pipelines.
 export * from './model/declaration';
+export * from './model/bake-presets';
 export * from './model/plan';
 export * from './model/health-manifest';
 export { DeploymentWindow } from './model/window';
@@ -11,3 +12,5 @@ export * from './constructs/release-monitor';
 export * from './constructs/release-controller';
 export * from './constructs/wave-pipeline';
 export * from './constructs/snapshot';
+export * from './constructs/lambda-one-box';
+export * from './constructs/region-targets';

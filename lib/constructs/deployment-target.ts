@@ -26,6 +26,17 @@ export interface DeploymentTarget {
   readonly pipelineAccount: string;
   /** Region of the pipeline. */
   readonly pipelineRegion: string;
+  /**
+   * Id of the one-box target of the same region and stage, when it has one (also set on the fleet
+   * target: a service stack shared by both deploys both targets' monitors, see `regionTargets`).
+   * @default - the region has no one-box
+   */
+  readonly oneBoxTargetId?: string;
+  /**
+   * Id of the fleet target of the same region and stage.
+   * @default - this target's id when it is the fleet
+   */
+  readonly fleetTargetId?: string;
 }
 
 /** Creates the `Stage` (your service's stacks) deployed to one target. */

@@ -9,7 +9,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { DeploymentTarget } from './deployment-target';
-import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../model/health-manifest';
+import { HEALTH_MANIFEST_VERSION, HealthManifest, RequestMetricRef } from '../model/health-manifest';
 import {
   compositeAlarmName, controllerRoleName, healthEventBusName, healthParameterName, monitorRoleName,
 } from '../model/naming';
@@ -59,6 +59,13 @@ export interface ReleaseMonitorProps {
    * @default - none
    */
   readonly canaries?: synthetics.Canary[];
+  /**
+   * The metric counting requests served by the new code (Sum), read when the target's bake has
+   * `minRequests`: e.g. `LambdaOneBox.metricInvocationsOfNewVersion()` or a one-box target group's
+   * `RequestCount`. Only its namespace, name and dimensions are used.
+   * @default - none (a bake with minRequests is refused)
+   */
+  readonly requests?: cloudwatch.IMetric;
 }
 
 /**
@@ -97,12 +104,14 @@ export class ReleaseMonitor extends Construct {
   private readonly canaries: synthetics.Canary[];
   private readonly deploymentGroups: Array<{ applicationName: string; deploymentGroupName: string; arn: string }> = [];
   private readonly aliases: lambda.IAlias[] = [];
+  private readonly requests?: cloudwatch.IMetric;
 
   constructor(scope: Construct, id: string, props: ReleaseMonitorProps) {
     super(scope, id);
     this.target = props.target;
     this.alarms = [...(props.alarms ?? [])];
     this.canaries = [...(props.canaries ?? [])];
+    this.requests = props.requests;
     if (this.alarms.length === 0 && this.canaries.length === 0) {
       throw new Error(`ReleaseMonitor(${this.node.path}).alarms: no alarms and no canaries for target "${props.target.id}"; a bake needs a health signal: pass alarms: [errorAlarm, latencyAlarm] and/or canaries: [canary]`);
     }
@@ -159,6 +168,11 @@ export class ReleaseMonitor extends Construct {
       maxSessionDuration: cdk.Duration.hours(1),
     });
     this.grantRead();
+  }
+
+  /** True when the monitor names a request metric, so a bake with `minRequests` can count requests. */
+  public get countsRequests(): boolean {
+    return this.requests !== undefined;
   }
 
   /**
@@ -322,6 +336,7 @@ export class ReleaseMonitor extends Construct {
       canaryNames: this.canaries.map((c) => c.canaryName),
       deploymentGroups: this.deploymentGroups.map(({ applicationName, deploymentGroupName }) => ({ applicationName, deploymentGroupName })),
       aliases: this.aliases.map((a) => ({ functionName: a.version.lambda.functionName, aliasName: a.aliasName })),
+      ...(this.requests ? { requestMetric: requestMetricRef(this.requests) } : {}),
     };
   }
 
@@ -353,4 +368,10 @@ export class ReleaseMonitor extends Construct {
       }));
     }
   }
+}
+
+function requestMetricRef(metric: cloudwatch.IMetric): RequestMetricRef {
+  const stat = metric.toMetricConfig().metricStat;
+  if (!stat) throw new Error('ReleaseMonitor.requests: a metric-math expression cannot count requests here; pass a plain metric, e.g. targetGroup.metrics.requestCount()');
+  return { namespace: stat.namespace, metricName: stat.metricName, dimensions: (stat.dimensions ?? []).map((d) => ({ name: d.name, value: String(d.value) })) };
 }

@@ -227,6 +227,8 @@ export class WavePipeline extends Construct {
       pipelineName: this.plan.pipelineName,
       pipelineAccount: this.plan.pipelineAccount,
       pipelineRegion: this.plan.pipelineRegion,
+      oneBoxTargetId: region.oneBox?.id,
+      fleetTargetId: region.fleet.id,
     };
     const id = `${stage.name}-${region.region}${context.isOneBox ? '-OneBox' : ''}`;
     const built = factory.createStage(this, id, context);
@@ -242,6 +244,9 @@ export class WavePipeline extends Construct {
       problems.push({ path: where, message: `has ${monitors.length} ReleaseMonitors for target "${target.id}" (${monitors.map((m) => m.node.path).join(', ')}); their composite alarms and roles share one name: keep one and pass it every alarm` });
     }
     for (const monitor of monitors) problems.push(...monitor.limitProblems());
+    if ((target.bake.minRequests ?? 0) > 0 && monitors.some((m) => !m.countsRequests)) {
+      problems.push({ path: where, message: `the bake of "${target.id}" waits for ${target.bake.minRequests} requests (bake.minRequests), but its ReleaseMonitor has no request metric; pass requests: the metric counting requests to the new code (e.g. LambdaOneBox.metricInvocationsOfNewVersion())` });
+    }
     if (target.bake.minutes > 0 && monitors.length === 0) {
       problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
     }

@@ -6,6 +6,7 @@
  * this file decides. Internal (not exported from `index.ts`).
  */
 import { PlannedBake } from './plan';
+import { checkMinRequests } from './request-bake';
 
 /** What a bake gate does now. */
 export enum BakeVerdict {
@@ -75,6 +76,11 @@ export interface BakeObservation {
   /** The metric alarms behind the composite. */
   readonly metricAlarms: MetricAlarmObservation[];
   readonly canaries: CanaryObservation[];
+  /**
+   * Requests the new code served since the bake started (the monitor's request metric); read
+   * only when `bake.minRequests` is above 0 and the bake time has elapsed.
+   */
+  readonly requestsServed?: number;
 }
 
 export interface BakeDecision {
@@ -120,7 +126,8 @@ export function healthyDatapoints(alarm: MetricAlarmObservation): number {
  * 6. When no metric alarm had a datapoint for the whole bake (or, without metric alarms, no canary
  *    completed a run), apply the `noData` policy: FAIL, or PASS with a warning.
  * 7. WAIT until every metric alarm has `minHealthyDatapoints` healthy datapoints.
- * 8. PASS (with a warning naming alarms that had no data or are in INSUFFICIENT_DATA).
+ * 8. WAIT (or FAIL, per `noTraffic`) until the new code served `minRequests` requests (request-bake.ts).
+ * 9. PASS (with a warning naming alarms that had no data or are in INSUFFICIENT_DATA).
  */
 export function decideBake(input: BakeObservation): BakeDecision {
   const { bake, bakeStart, now } = input;
@@ -193,6 +200,9 @@ export function decideBake(input: BakeObservation): BakeDecision {
       reason: `${input.targetId}: baked ${elapsedMinutes} minutes; waiting for ${bake.minHealthyDatapoints} healthy datapoints: ${short.map((a) => `${a.name} has ${a.healthy}`).join(', ')}`,
     };
   }
+
+  const requests = checkMinRequests(input.targetId, bake, elapsedMinutes, input.requestsServed);
+  if (requests) return { decision: requests.decision === 'FAIL' ? BakeVerdict.FAIL : BakeVerdict.WAIT, reason: requests.reason };
 
   const caveats: string[] = [];
   if (silent.length > 0) caveats.push(`no datapoints from ${silent.map((a) => a.name).join(', ')}`);

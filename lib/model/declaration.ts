@@ -1,3 +1,5 @@
+import { BakePreset } from './bake-presets';
+
 /**
  * The release a user declares. Plain data, no aws-cdk-lib: the same declaration is rendered by the
  * constructs, enforced by the Lambda handlers and shown by the `wave-pipelines` command.
@@ -22,6 +24,14 @@ export enum NoDataPolicy {
   FAIL = 'FAIL',
   /** Pass the bake, and log a warning naming the silent alarms. */
   PASS_WITH_WARNING = 'PASS_WITH_WARNING',
+}
+
+/** What a bake with `minRequests` does when the requests do not come. */
+export enum NoTrafficPolicy {
+  /** Keep holding the bake until the requests come (the gate gives up after 7 days and the target rolls back). */
+  HOLD = 'HOLD',
+  /** Fail the bake, and roll back, when the requests have not come `trafficWaitMinutes` after the bake time. */
+  FAIL = 'FAIL',
 }
 
 /** Kinds of validation run after a pre-production deployment. */
@@ -97,6 +107,23 @@ export interface BakeSpec {
    * @default NoDataPolicy.FAIL
    */
   readonly noData?: NoDataPolicy;
+  /**
+   * Requests the new code must have served during the bake, on top of the bake time (counted by
+   * the request metric given to the target's `ReleaseMonitor`, e.g. invocations of the new Lambda
+   * version or the one-box target group's RequestCount).
+   * @default 0
+   */
+  readonly minRequests?: number;
+  /**
+   * What the bake does when the `minRequests` do not come.
+   * @default NoTrafficPolicy.HOLD
+   */
+  readonly noTraffic?: NoTrafficPolicy;
+  /**
+   * With `noTraffic: FAIL`, minutes past the bake time the requests may take before the bake fails.
+   * @default 60
+   */
+  readonly trafficWaitMinutes?: number;
 }
 
 /** A test run after a pre-production deployment, e.g. integration or load tests. */
@@ -182,6 +209,12 @@ export interface ProductionSpec {
    * @default true
    */
   readonly oneBox?: boolean;
+  /**
+   * Bake ladder for the bakes this declaration leaves out, e.g. `BakePreset.BUILDERS_LIBRARY` for
+   * Amazon's pace (1 h after each one-box, 12 h after wave 1, 4 h after wave 2, 2 h after later waves).
+   * @default BakePreset.QUICK
+   */
+  readonly bakePreset?: BakePreset;
   /** Default fleet bake of every wave. @default - 60 minutes in the first two waves, 30 after */
   readonly bake?: BakeSpec;
   /** Default one-box bake of every wave. @default - 30 minutes in the first two waves, 15 after */

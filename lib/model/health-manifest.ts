@@ -17,6 +17,13 @@ export interface AliasRef {
   readonly aliasName: string;
 }
 
+/** A CloudWatch metric that counts requests (summed per minute over the bake). */
+export interface RequestMetricRef {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Array<{ readonly name: string; readonly value: string }>;
+}
+
 export interface HealthManifest {
   readonly schemaVersion: number;
   readonly targetId: string;
@@ -30,4 +37,6 @@ export interface HealthManifest {
   readonly deploymentGroups: DeploymentGroupRef[];
   /** Lambda aliases whose weighted routing is reset to the stable version when the target fails. */
   readonly aliases: AliasRef[];
+  /** The metric counting requests served by the new code, for `bake.minRequests`; absent = none. */
+  readonly requestMetric?: RequestMetricRef;
 }

@@ -40,6 +40,12 @@ export interface PlannedBake {
   readonly minHealthyDatapoints: number;
   /** `FAIL` or `PASS_WITH_WARNING` when no alarm had data for the whole bake. */
   readonly noData: string;
+  /** Requests the new code must serve during the bake; absent (plans of older versions) = 0. */
+  readonly minRequests?: number;
+  /** `HOLD` or `FAIL` when the `minRequests` do not come; absent = `HOLD`. */
+  readonly noTraffic?: string;
+  /** With `noTraffic` FAIL, minutes past the bake time the requests may take; absent = 60. */
+  readonly trafficWaitMinutes?: number;
 }
 
 /** Kinds of deployment target. */
@@ -101,6 +107,8 @@ export interface ReleasePlan {
   readonly stopSwitchParameterName: string;
   /** A window gate fails, without deploying, after holding this long. */
   readonly maxWindowHoldMinutes: number;
+  /** Bake ladder that filled the production bakes the declaration left out (`QUICK`, `BUILDERS_LIBRARY`); absent = `QUICK`. */
+  readonly bakePreset?: string;
   readonly stages: PlannedStage[];
 }
 

@@ -1,9 +1,11 @@
+import { BakePreset, presetWaveBake } from './bake-presets';
 import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind } from './declaration';
 import { defaultStopSwitchName, targetId } from './naming';
 import {
   PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND,
 } from './plan';
 import { defaultWaveName, QuotaShape, ReleaseValidationError, validateDeclaration } from './validation';
+import { REQUEST_DEFAULTS } from './request-bake';
 import { resolveWindow } from './window';
 
 /** Where the pipeline lives; names of pipeline-level resources. */
@@ -83,10 +85,9 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
   prod.waves.forEach((wave, w) => {
     const name = wave.name ?? defaultWaveName(w);
     const account = (wave.account ?? prod.account)!;
-    const early = w < RELEASE_DEFAULTS.earlyWaves;
-    const fleetBake = resolveBake(wave.bake, prod.bake, early ? RELEASE_DEFAULTS.earlyWaveBakeMinutes : RELEASE_DEFAULTS.laterWaveBakeMinutes);
-    const oneBoxDefault = early ? RELEASE_DEFAULTS.earlyOneBoxBakeMinutes : RELEASE_DEFAULTS.laterOneBoxBakeMinutes;
-    const oneBoxBake = resolveBake(wave.oneBoxBake, prod.oneBoxBake, oneBoxDefault);
+    const ladder = presetWaveBake(prod.bakePreset ?? BakePreset.QUICK, w);
+    const fleetBake = resolveBake(wave.bake, prod.bake, ladder.fleetMinutes);
+    const oneBoxBake = resolveBake(wave.oneBoxBake, prod.oneBoxBake, ladder.oneBoxMinutes);
     stages.push({
       name,
       kind: STAGE_KIND.PRODUCTION,
@@ -109,6 +110,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
     pipelineRegion: options.pipelineRegion ?? 'unknown',
     stopSwitchParameterName: options.stopSwitchParameterName ?? defaultStopSwitchName(options.pipelineName),
     maxWindowHoldMinutes: prod.maxWindowHoldMinutes ?? RELEASE_DEFAULTS.maxWindowHoldMinutes,
+    bakePreset: prod.bakePreset ?? BakePreset.QUICK,
     stages,
   };
 }
@@ -118,6 +120,9 @@ function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined,
     minutes: own?.minutes ?? inherited?.minutes ?? defaultMinutes,
     minHealthyDatapoints: own?.minHealthyDatapoints ?? inherited?.minHealthyDatapoints ?? 0,
     noData: own?.noData ?? inherited?.noData ?? NoDataPolicy.FAIL,
+    minRequests: own?.minRequests ?? inherited?.minRequests ?? 0,
+    noTraffic: own?.noTraffic ?? inherited?.noTraffic ?? REQUEST_DEFAULTS.noTraffic,
+    trafficWaitMinutes: own?.trafficWaitMinutes ?? inherited?.trafficWaitMinutes ?? REQUEST_DEFAULTS.trafficWaitMinutes,
   };
 }
 

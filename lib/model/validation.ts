@@ -1,8 +1,10 @@
 import {
   BakeSpec, NoDataPolicy, PreProductionStageSpec, ReleaseDeclaration, ValidationKind, WaveSpec,
 } from './declaration';
+import { BakePreset } from './bake-presets';
 import { Problem } from './problem';
 import { regionInfo, suggestRegion } from './regions';
+import { requestFieldProblems } from './request-bake';
 import { hoursText, nextCommonOpening, resolveWindow, validateWindow } from './window';
 
 /** Standard pre-production stages, in the only order they may appear. */
@@ -96,6 +98,9 @@ export function validateDeclaration(decl: ReleaseDeclaration, shape: QuotaShape 
   if (prod.account !== undefined) checkAccount(prod.account, 'production.account', add);
   checkBake(prod.bake, 'production.bake', add);
   checkBake(prod.oneBoxBake, 'production.oneBoxBake', add);
+  if (prod.bakePreset !== undefined && !Object.values(BakePreset).includes(prod.bakePreset)) {
+    add('production.bakePreset', `${JSON.stringify(prod.bakePreset)} is not a BakePreset; use ${Object.values(BakePreset).map((v) => `"${v}"`).join(' or ')}`);
+  }
   if (prod.window) problems.push(...validateWindow(prod.window, 'production.window'));
   if (prod.maxWindowHoldMinutes !== undefined && !(Number.isInteger(prod.maxWindowHoldMinutes) && prod.maxWindowHoldMinutes >= 1)) {
     add('production.maxWindowHoldMinutes', `${JSON.stringify(prod.maxWindowHoldMinutes)} is not a positive whole number of minutes; use e.g. 7200 for five days`);
@@ -246,6 +251,7 @@ function checkBake(bake: BakeSpec | undefined, path: string, add: Add) {
   if (datapoints !== undefined && !(Number.isInteger(datapoints) && datapoints >= 0 && datapoints <= 10_000)) {
     add(`${path}.minHealthyDatapoints`, `${JSON.stringify(bake.minHealthyDatapoints)} must be a whole number between 0 and 10000`);
   }
+  for (const p of requestFieldProblems(bake, path)) add(p.path, p.message);
   if (bake.noData !== undefined && !Object.values(NoDataPolicy).includes(bake.noData)) {
     add(`${path}.noData`, `${JSON.stringify(bake.noData)} is not a NoDataPolicy; use ${Object.values(NoDataPolicy).map((v) => `"${v}"`).join(' or ')}`);
   }

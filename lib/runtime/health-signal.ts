@@ -11,6 +11,7 @@ import {
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCanaryRunsCommand } from '@aws-sdk/client-synthetics';
 import { TargetClients, errorName, errorText, isTransient } from './aws-clients';
+import { RequestCountUnreadable, readRequestsServed } from './request-count';
 import { AlarmObservation, BakeObservation, CanaryObservation, MetricAlarmObservation } from '../model/bake';
 import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../model/health-manifest';
 import { healthParameterName } from '../model/naming';
@@ -117,7 +118,16 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
   const canaries: CanaryObservation[] = [];
   for (const name of manifest.canaryNames) canaries.push(await canaryRuns(clients, target, name));
 
-  return { targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries };
+  let requestsServed: number | undefined;
+  if (elapsed && (target.bake.minRequests ?? 0) > 0) {
+    try {
+      requestsServed = await readRequestsServed(clients, target, manifest, bakeStart, now);
+    } catch (err) {
+      if (err instanceof RequestCountUnreadable) throw new SignalUnreadableError(err.what, err.fix, err.cause);
+      throw err;
+    }
+  }
+  return { targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries, ...(requestsServed !== undefined ? { requestsServed } : {}) };
 }
 
 async function describeAlarms(clients: TargetClients, target: PlannedTarget, names: string[]) {
