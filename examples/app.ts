@@ -3,7 +3,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { DeploymentTarget, IDeploymentStageFactory, ReleaseDeclaration, ValidationKind, WavePipeline, Weekday } from '../lib';
+import { DeploymentTarget, IDeploymentStageFactory, NoTrafficPolicy, ReleaseDeclaration, ValidationKind, WavePipeline, Weekday } from '../lib';
 import { ServiceStage } from './service/service-stack';
 
 export const ACCOUNTS = {
@@ -38,6 +38,9 @@ export const ORDERS_RELEASE: ReleaseDeclaration = {
     account: ACCOUNTS.production,
     oneBox: true,
     bake: { minHealthyDatapoints: 10 },
+    // A one-box bake also waits until the new version served 100 real requests, and fails (rolling
+    // back) when they have not come an hour after its bake time.
+    oneBoxBake: { minRequests: 100, noTraffic: NoTrafficPolicy.FAIL, trafficWaitMinutes: 60 },
     // Business hours, Monday to Thursday, region-local; no releases over the year-end holidays.
     window: {
       weekdays: [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY],

@@ -4,45 +4,55 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
-import { DeploymentTarget, ReleaseMonitor } from '../../lib';
+import { DeploymentTarget, LambdaOneBox, ReleaseMonitor, regionTargets } from '../../lib';
 
 export interface ServiceStackProps extends cdk.StackProps {
   readonly target: DeploymentTarget;
 }
 
+/** CloudFormation name of the orders API's stack of a stage: its one-box and its fleet deploy the same stack. */
+export function serviceStackName(target: DeploymentTarget): string {
+  return `orders-api-${target.stageName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
+
 /**
- * The example service: a Lambda function behind API Gateway, shifted gradually by CodeDeploy,
- * watched by error and latency alarms and a Synthetics canary. Its `ReleaseMonitor` turns those
- * into the release-health signal the pipeline bakes on.
+ * The example service: a Lambda function behind API Gateway, on the alias `live` that customers
+ * call. The region's one-box and fleet targets deploy this same stack (same stack name): the
+ * one-box deployment gives the new version 10% of the real requests on the customer endpoint while
+ * the version customers are on keeps the rest; the fleet deployment moves the rest.
  *
- * A one-box target is a small copy of the service (its own API, named per target so its metrics are
- * its own) that the canary exercises before the fleet deploys; behind a load balancer it would be one host.
+ * Two health signals: the one-box bake watches the new version alone (Lambda metrics with its
+ * `ExecutedVersion`) besides the region's aggregate alarms; the fleet bake watches the aggregate.
+ * Both monitors live here, since each deployment of this stack must keep the other's.
  */
 export class ServiceStack extends cdk.Stack {
   public readonly api: apigw.LambdaRestApi;
+  public readonly oneBox: LambdaOneBox;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, stackName: serviceStackName(props.target) });
     const { target } = props;
 
     const handler = new lambda.Function(this, 'Handler', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ ok: true }) });'),
-      description: `Orders API (${target.id})`,
+      // The same description in both targets' templates: they are one stack.
+      description: `Orders API (${target.stageName} ${target.region})`,
     });
-    const live = new lambda.Alias(this, 'Live', { aliasName: 'live', version: handler.currentVersion });
+    this.oneBox = new LambdaOneBox(this, 'Release', { target, version: handler.currentVersion, oneBoxPercent: 10 });
 
     this.api = new apigw.LambdaRestApi(this, 'Api', {
-      // API Gateway metrics dimension by ApiName: a name of its own per target keeps the one-box's
-      // errors out of the fleet's alarms and the fleet's out of the one-box's.
-      restApiName: `orders-api-${target.id}`,
-      handler: live,
-      deployOptions: { stageName: target.isOneBox ? 'onebox' : 'prod' },
+      // One API per region, named alike in both targets: API Gateway metrics dimension by ApiName.
+      restApiName: 'orders-api',
+      handler: this.oneBox.alias,
+      deployOptions: { stageName: 'prod' },
     });
+    this.oneBox.addDependent(this.api);
 
+    // The region's aggregate signal: every request, whichever version served it.
     const errors = new cloudwatch.Alarm(this, 'Errors', {
-      alarmDescription: 'Orders API: 5xx errors',
+      alarmDescription: 'Orders API: 5xx errors (all versions)',
       metric: this.api.metricServerError({ period: cdk.Duration.minutes(1), statistic: 'Sum' }),
       threshold: 5,
       evaluationPeriods: 3,
@@ -50,14 +60,16 @@ export class ServiceStack extends cdk.Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const latency = new cloudwatch.Alarm(this, 'Latency', {
-      alarmDescription: 'Orders API: p99 latency above 1.5 s',
+      alarmDescription: 'Orders API: p99 latency above 1.5 s (all versions)',
       metric: this.api.metricLatency({ period: cdk.Duration.minutes(1), statistic: 'p99' }),
       threshold: 1500,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
     });
-
     const canary = new synthetics.Canary(this, 'Canary', {
+      // A fixed name: a generated one comes from the construct path, which differs between the
+      // one-box and the fleet Stage, and would replace the canary at every deployment.
+      canaryName: `orders-${target.stageName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 21),
       runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0,
       schedule: synthetics.Schedule.rate(cdk.Duration.minutes(1)),
       test: synthetics.Test.custom({
@@ -73,21 +85,50 @@ export class ServiceStack extends cdk.Stack {
       environmentVariables: { API_URL: this.api.url },
     });
 
-    const monitor = new ReleaseMonitor(this, 'ReleaseMonitor', {
-      target,
+    // The one-box's own signal: only invocations the new version executed. A 1% error rate of the
+    // new version is invisible in the aggregate when it takes 10% of the requests.
+    const oneBoxErrorRate = new cloudwatch.Alarm(this, 'OneBoxErrorRate', {
+      alarmDescription: 'Orders API one-box: error rate of the new version above 1%',
+      metric: new cloudwatch.MathExpression({
+        expression: '100 * errors / MAX([invocations, 1])',
+        usingMetrics: { errors: this.oneBox.metricErrorsOfNewVersion(), invocations: this.oneBox.metricInvocationsOfNewVersion() },
+        period: cdk.Duration.minutes(1),
+        label: 'one-box error rate (%)',
+      }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const oneBoxLatency = new cloudwatch.Alarm(this, 'OneBoxLatency', {
+      alarmDescription: 'Orders API one-box: p99 duration of the new version above 1 s',
+      metric: this.oneBox.metricOfNewVersion('Duration', { statistic: 'p99' }),
+      threshold: 1000,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+
+    const { oneBox, fleet } = regionTargets(target);
+    if (oneBox) {
+      const oneBoxMonitor = new ReleaseMonitor(this, 'OneBoxMonitor', {
+        target: oneBox,
+        alarms: [oneBoxErrorRate, oneBoxLatency, errors, latency],
+        canaries: [canary],
+        requests: this.oneBox.metricInvocationsOfNewVersion(),
+      });
+      // A failed one-box bake puts every request back on the version customers were on at once.
+      oneBoxMonitor.addAlias(this.oneBox.alias);
+    }
+    new ReleaseMonitor(this, 'FleetMonitor', {
+      target: fleet,
       alarms: [errors, latency],
       canaries: [canary],
+      requests: this.api.metricCount({ period: cdk.Duration.minutes(1), statistic: 'Sum' }),
     });
-    // CodeDeploy shifts the alias gradually and stops with rollback on the health alarm; a one-box
-    // takes 10% of invocations for 10 minutes, the fleet 25% for 5 minutes, then the rest.
-    monitor.deployLambdaGradually('Deployment', live, target.isOneBox
-      ? { firstPercentage: 10, firstMinutes: 10 }
-      : { firstPercentage: 25, firstMinutes: 5 });
-    monitor.addAlias(live);
   }
 }
 
-/** What the pipeline deploys to one target: the service stack. */
+/** What the pipeline deploys to one target: the service stack of the target's region. */
 export class ServiceStage extends cdk.Stage {
   constructor(scope: Construct, id: string, target: DeploymentTarget) {
     super(scope, id, { env: { account: target.account, region: target.region } });

@@ -75,7 +75,8 @@ export class LambdaOneBox extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(runtimeBundleDir('one-box-alias')),
-      description: `Moves alias ${this.aliasName} for the ${props.target.isOneBox ? 'one-box' : 'fleet'} deployment (cdk-wave-pipelines)`,
+      // The same text in the one-box and the fleet template: they deploy one stack.
+      description: `Moves alias ${this.aliasName} to the new version for one-box and fleet deployments (cdk-wave-pipelines)`,
       timeout: cdk.Duration.minutes(1),
       logGroup: new logs.LogGroup(this, 'ShiftLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY }),
     });
@@ -88,6 +89,10 @@ export class LambdaOneBox extends Construct {
       onEventHandler: onEvent,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY }),
     });
+    // The framework describes itself by construct path, which differs between the one-box and the
+    // fleet Stage: a fixed text keeps the two templates of the stack identical but for the weight.
+    const framework = provider.node.tryFindChild('framework-onEvent')?.node.defaultChild as lambda.CfnFunction | undefined;
+    if (framework) framework.description = 'AWS CDK resource provider framework - onEvent (cdk-wave-pipelines alias shift)';
     this.shift = new cdk.CustomResource(this, 'Shift', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::WavePipelinesAliasShift',

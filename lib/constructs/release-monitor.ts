@@ -121,7 +121,7 @@ export class ReleaseMonitor extends Construct {
     }
 
     this.canaryAlarms = this.canaries.map((canary, i) => new cloudwatch.Alarm(this, `CanaryAlarm${i}`, {
-      alarmDescription: `Canary ${canary.node.path} has failing runs (release health of ${props.target.id})`,
+      alarmDescription: `Canary ${canary.node.id} has failing runs (release health of ${props.target.id})`,
       metric: canary.metricFailed({ period: cdk.Duration.minutes(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
