@@ -18,6 +18,8 @@ export interface PlanReportInput {
   readonly deployMinutes: number;
   readonly validationMinutes: number;
   readonly failure?: SimulatedFailure;
+  /** Lead time of the same release if every production bake followed each bake preset. @default - not shown */
+  readonly presetLeadTimes?: ReadonlyArray<{ readonly preset: string; readonly leadTimeMinutes: number }>;
 }
 
 export function renderPlanReport(input: PlanReportInput): string {
@@ -42,6 +44,10 @@ export function renderPlanReport(input: PlanReportInput): string {
   if (timeline.stuck) out.push(`  stuck: ${timeline.stuck}`);
   if (timeline.neverStarted.length > 0) out.push(`  never started: ${timeline.neverStarted.join(', ')}`);
   out.push('');
+  if (input.presetLeadTimes) {
+    out.push(...presetLines(plan, input.presetLeadTimes));
+    out.push('');
+  }
 
   if (input.failure) {
     out.push(...rollbackLines(input.failure, plan, timeline));
@@ -100,6 +106,8 @@ function regionLines(stage: PlannedStage, region: PlannedRegion, timeline: Timel
     ? `one-box ${region.oneBox.bake.minutes} min, fleet ${region.fleet.bake.minutes} min`
     : `fleet ${region.fleet.bake.minutes} min`;
   const lines = [`  ${region.region}  account ${region.account}  one-box: ${region.oneBox ? 'yes' : 'no'}  bake: ${bakes}`];
+  const requests = [region.oneBox && requestText('one-box', region.oneBox.bake), requestText('fleet', region.fleet.bake)].filter(Boolean);
+  if (requests.length > 0) lines.push(`    requests     ${requests.join('; ')}`);
   if (region.validations.length > 0) {
     lines.push(`    validations  ${region.validations.map((v) => `${v.name} (${v.kind})`).join(', ')}`);
   }
@@ -163,4 +171,22 @@ function priceText(value: number): string {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** `one-box bakes until 100 requests reached the new code (fails 60 min after its bake time without them)`. */
+function requestText(what: string, bake: PlannedRegion['fleet']['bake']): string | undefined {
+  if (!bake.minRequests) return undefined;
+  const policy = bake.noTraffic === 'FAIL' ? `fails ${bake.trafficWaitMinutes ?? 60} min after its bake time without them` : 'holds until they come';
+  return `${what} bakes until ${bake.minRequests} requests reached the new code (${policy})`;
+}
+
+/** The lead time each bake preset gives this release, from the same start. */
+function presetLines(plan: ReleasePlan, leadTimes: ReadonlyArray<{ preset: string; leadTimeMinutes: number }>): string[] {
+  const lines = ['Bake presets (lead time of this release if every production bake followed the preset; production.bakePreset selects one):'];
+  const width = Math.max(...leadTimes.map((l) => l.preset.length));
+  for (const l of leadTimes) {
+    const used = (plan.bakePreset ?? 'QUICK') === l.preset ? '  <- this plan\'s preset' : '';
+    lines.push(`  ${l.preset.padEnd(width)}  ${durationText(l.leadTimeMinutes)} (${l.leadTimeMinutes} min)${used}`);
+  }
+  return lines;
 }

@@ -8,6 +8,7 @@ import { CliIo } from './cli-io';
 import { renderGanttHtml } from './gantt';
 import { PlanFileError, loadPipelinePlan } from './plan-files';
 import { renderPlanReport } from './plan-report';
+import { BakePreset, withBakePreset } from '../model/bake-presets';
 import { estimateReleaseCost } from '../model/cost';
 import { SimulatedFailure, simulateRelease } from '../model/simulate';
 
@@ -101,6 +102,10 @@ export function runCli(argv: string[], io: CliIo): number {
     } else {
       io.stdout(renderPlanReport({
         plan, planFile: file, timeline, cost, deployMinutes: DEPLOY_MINUTES, validationMinutes: VALIDATION_MINUTES, failure,
+        presetLeadTimes: Object.values(BakePreset).map((preset) => ({
+          preset,
+          leadTimeMinutes: simulateRelease(withBakePreset(plan, preset), start, { deployMinutes: DEPLOY_MINUTES, validationMinutes: VALIDATION_MINUTES }).leadTimeMinutes,
+        })),
       }));
       if (values.html !== undefined) io.stdout(`Timeline written to ${path.normalize(values.html)}\n`);
     }

@@ -35,3 +35,33 @@ export function presetWaveBake(preset: BakePreset, waveIndex: number): PresetWav
       throw new Error(`unknown bake preset ${JSON.stringify(preset)}; use ${Object.values(BakePreset).join(' or ')}`);
   }
 }
+
+/** Stage fields `withBakePreset` reads (kept structural so this file imports nothing). */
+interface PresetPlan {
+  readonly bakePreset?: string;
+  readonly stages: ReadonlyArray<{
+    readonly kind: string;
+    readonly wave: number;
+    readonly regions: ReadonlyArray<{ readonly oneBox?: { readonly bake: { readonly minutes: number } }; readonly fleet: { readonly bake: { readonly minutes: number } } }>;
+  }>;
+}
+
+/**
+ * The same plan with every production bake's minutes taken from `preset` (declared bakes
+ * included): what `wave-pipelines plan` simulates to show the lead time each preset gives.
+ */
+export function withBakePreset<P extends PresetPlan>(plan: P, preset: BakePreset): P {
+  const stages = plan.stages.map((stage) => {
+    if (stage.kind !== 'PRODUCTION') return stage;
+    const ladder = presetWaveBake(preset, stage.wave - 1);
+    return {
+      ...stage,
+      regions: stage.regions.map((r) => ({
+        ...r,
+        ...(r.oneBox ? { oneBox: { ...r.oneBox, bake: { ...r.oneBox.bake, minutes: ladder.oneBoxMinutes } } } : {}),
+        fleet: { ...r.fleet, bake: { ...r.fleet.bake, minutes: ladder.fleetMinutes } },
+      })),
+    };
+  });
+  return { ...plan, bakePreset: preset, stages };
+}
