@@ -36,6 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-codepipeline',
+    '@aws-sdk/client-ecs',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',

@@ -14,3 +14,4 @@ export * from './constructs/wave-pipeline';
 export * from './constructs/snapshot';
 export * from './constructs/lambda-one-box';
 export * from './constructs/region-targets';
+export * from './constructs/ecs-one-box';

@@ -101,10 +101,18 @@ export function runCli(argv: string[], io: CliIo): number {
       io.stdout(`${JSON.stringify({ planFile: file, plan, timeline, cost }, undefined, 2)}\n`);
     } else {
       io.stdout(renderPlanReport({
-        plan, planFile: file, timeline, cost, deployMinutes: DEPLOY_MINUTES, validationMinutes: VALIDATION_MINUTES, failure,
+        plan,
+        planFile: file,
+        timeline,
+        cost,
+        deployMinutes: DEPLOY_MINUTES,
+        validationMinutes: VALIDATION_MINUTES,
+        failure,
         presetLeadTimes: Object.values(BakePreset).map((preset) => ({
           preset,
-          leadTimeMinutes: simulateRelease(withBakePreset(plan, preset), start, { deployMinutes: DEPLOY_MINUTES, validationMinutes: VALIDATION_MINUTES }).leadTimeMinutes,
+          leadTimeMinutes: simulateRelease(withBakePreset(plan, preset), start, {
+            deployMinutes: DEPLOY_MINUTES, validationMinutes: VALIDATION_MINUTES,
+          }).leadTimeMinutes,
         })),
       }));
       if (values.html !== undefined) io.stdout(`Timeline written to ${path.normalize(values.html)}\n`);

@@ -373,5 +373,6 @@ export class ReleaseMonitor extends Construct {
 function requestMetricRef(metric: cloudwatch.IMetric): RequestMetricRef {
   const stat = metric.toMetricConfig().metricStat;
   if (!stat) throw new Error('ReleaseMonitor.requests: a metric-math expression cannot count requests here; pass a plain metric, e.g. targetGroup.metrics.requestCount()');
-  return { namespace: stat.namespace, metricName: stat.metricName, dimensions: (stat.dimensions ?? []).map((d) => ({ name: d.name, value: String(d.value) })) };
+  const dimensions = (stat.dimensions ?? []).map((d) => ({ name: d.name, value: String(d.value) }));
+  return { namespace: stat.namespace, metricName: stat.metricName, dimensions };
 }

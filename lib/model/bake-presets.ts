@@ -36,13 +36,17 @@ export function presetWaveBake(preset: BakePreset, waveIndex: number): PresetWav
   }
 }
 
+interface PresetTarget {
+  readonly bake: { readonly minutes: number };
+}
+
 /** Stage fields `withBakePreset` reads (kept structural so this file imports nothing). */
 interface PresetPlan {
   readonly bakePreset?: string;
   readonly stages: ReadonlyArray<{
     readonly kind: string;
     readonly wave: number;
-    readonly regions: ReadonlyArray<{ readonly oneBox?: { readonly bake: { readonly minutes: number } }; readonly fleet: { readonly bake: { readonly minutes: number } } }>;
+    readonly regions: ReadonlyArray<{ readonly oneBox?: PresetTarget; readonly fleet: PresetTarget }>;
   }>;
 }
 

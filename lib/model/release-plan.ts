@@ -4,8 +4,8 @@ import { defaultStopSwitchName, targetId } from './naming';
 import {
   PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND,
 } from './plan';
-import { defaultWaveName, QuotaShape, ReleaseValidationError, validateDeclaration } from './validation';
 import { REQUEST_DEFAULTS } from './request-bake';
+import { defaultWaveName, QuotaShape, ReleaseValidationError, validateDeclaration } from './validation';
 import { resolveWindow } from './window';
 
 /** Where the pipeline lives; names of pipeline-level resources. */

@@ -28,7 +28,9 @@ export const REQUEST_DEFAULTS = {
  * time have gone by without them. `requestsServed` absent while requests are required means they
  * were not read, which is a bug of the caller: it throws rather than pass a bake unmeasured.
  */
-export function checkMinRequests(targetId: string, bake: PlannedBake, elapsedMinutes: number, requestsServed: number | undefined): RequestCheck | undefined {
+export function checkMinRequests(
+  targetId: string, bake: PlannedBake, elapsedMinutes: number, requestsServed: number | undefined,
+): RequestCheck | undefined {
   const needed = bake.minRequests ?? 0;
   if (needed <= 0) return undefined;
   if (requestsServed === undefined) {

@@ -1,7 +1,7 @@
+import { BakePreset } from './bake-presets';
 import {
   BakeSpec, NoDataPolicy, PreProductionStageSpec, ReleaseDeclaration, ValidationKind, WaveSpec,
 } from './declaration';
-import { BakePreset } from './bake-presets';
 import { Problem } from './problem';
 import { regionInfo, suggestRegion } from './regions';
 import { requestFieldProblems } from './request-bake';

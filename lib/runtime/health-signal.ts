@@ -127,7 +127,10 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
       throw err;
     }
   }
-  return { targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries, ...(requestsServed !== undefined ? { requestsServed } : {}) };
+  return {
+    targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries,
+    ...(requestsServed !== undefined ? { requestsServed } : {}),
+  };
 }
 
 async function describeAlarms(clients: TargetClients, target: PlannedTarget, names: string[]) {

@@ -53,7 +53,9 @@ export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAlias
   if (shift.action === ALIAS_ACTION.CREATE) {
     await lambda.send(new CreateAliasCommand({ FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion }));
   } else if (shift.action === ALIAS_ACTION.UPDATE) {
-    await lambda.send(new UpdateAliasCommand({ FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion, RoutingConfig: routing }));
+    await lambda.send(new UpdateAliasCommand({
+      FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion, RoutingConfig: routing,
+    }));
   }
   console.log(JSON.stringify({ alias: physicalId, action: shift.action, summary: shift.summary }));
   return {

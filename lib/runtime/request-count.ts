@@ -21,7 +21,9 @@ export class RequestCountUnreadable extends Error {
 }
 
 /** Requests the new code served between `start` and `end` (one-minute sums, added up). */
-export async function readRequestsServed(clients: TargetClients, target: PlannedTarget, manifest: HealthManifest, start: Date, end: Date): Promise<number> {
+export async function readRequestsServed(
+  clients: TargetClients, target: PlannedTarget, manifest: HealthManifest, start: Date, end: Date,
+): Promise<number> {
   const metric = manifest.requestMetric;
   const where = `account ${target.account} ${target.region}`;
   if (!metric) {
@@ -40,7 +42,9 @@ export async function readRequestsServed(clients: TargetClients, target: Planned
         MetricDataQueries: [{
           Id: 'requests',
           MetricStat: {
-            Metric: { Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })) },
+            Metric: {
+              Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+            },
             Period: 60,
             Stat: 'Sum',
           },

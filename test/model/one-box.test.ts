@@ -1,9 +1,9 @@
-import { NoTrafficPolicy } from '../../lib/model/declaration';
+import { BakeVerdict, decideBake } from '../../lib/model/bake';
 import { BakePreset, presetWaveBake } from '../../lib/model/bake-presets';
+import { NoTrafficPolicy } from '../../lib/model/declaration';
 import { ALIAS_ACTION, decideAliasShift } from '../../lib/model/one-box-shift';
 import { buildReleasePlan } from '../../lib/model/release-plan';
 import { checkMinRequests } from '../../lib/model/request-bake';
-import { BakeVerdict, decideBake } from '../../lib/model/bake';
 import { ReleaseValidationError } from '../../lib/model/validation';
 
 // Weights: https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html (0.0-1.0, one additional version)

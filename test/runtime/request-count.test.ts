@@ -3,7 +3,13 @@ import { RequestCountUnreadable, readRequestsServed } from '../../lib/runtime/re
 
 const target = { id: 'prod-wave-1-eu-west-1-onebox', kind: 'ONE_BOX', stageName: 'Prod-Wave-1', region: 'eu-west-1', account: '333333333333', bake: { minutes: 60, minHealthyDatapoints: 0, noData: 'FAIL', minRequests: 100 } };
 const manifest = {
-  schemaVersion: 1, targetId: target.id, compositeAlarmName: 'c', alarmNames: [], canaryNames: [], deploymentGroups: [], aliases: [],
+  schemaVersion: 1,
+  targetId: target.id,
+  compositeAlarmName: 'c',
+  alarmNames: [],
+  canaryNames: [],
+  deploymentGroups: [],
+  aliases: [],
   requestMetric: { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: [{ name: 'ExecutedVersion', value: '7' }] },
 };
 

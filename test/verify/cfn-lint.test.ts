@@ -36,6 +36,7 @@ const APPS: Array<[string, () => cdk.App]> = [
   ['canary on its own URL + deployLambdaGradually + addAlias', () => pipelineApp(SMALL, {}, new CommonSetupFactory('gradual')).app],
   ['canary on its own URL + addLambdaDeploymentGroup + addAlias', () => pipelineApp(SMALL, {}, new CommonSetupFactory('group')).app],
   ['canary on the load balancer + addEcsDeploymentGroup', () => pipelineApp(SMALL, {}, new CommonSetupFactory('ecs')).app],
+  ['ECS one-box: EcsOneBox with weighted target groups, one stack for one-box and fleet', () => pipelineApp(SMALL, {}, new CommonSetupFactory('ecs-one-box')).app],
 ];
 
 gate(`cfn-lint gate (${version ?? 'cfn-lint missing'})`, () => {

@@ -1,0 +1,77 @@
+// EcsOneBox: a one-box service and a fleet service behind one listener, deployed as one stack by the
+// one-box and the fleet target of a region. Weighted forward:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html
+import * as cdk from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { EcsOneBox } from '../../lib';
+import { pipelineApp, PREPROD_ACCOUNT, PROD_ACCOUNT } from '../fixtures/apps';
+import { CommonSetupFactory } from '../fixtures/services';
+
+type Resource = { Type: string; Properties?: any; DeletionPolicy?: string };
+type Template = { Resources: Record<string, Resource> };
+
+const { pipeline } = pipelineApp({
+  preProduction: [{ name: 'beta', account: PREPROD_ACCOUNT, regions: ['us-west-2'], bake: { minutes: 15 } }],
+  production: { account: PROD_ACCOUNT, waves: [{ regions: ['eu-west-1'] }], oneBoxBake: { minRequests: 50 } },
+}, {}, new CommonSetupFactory('ecs-one-box'));
+
+function stackOf(targetId: string) {
+  const stacks = pipeline.stageFor(targetId).synth().stacks;
+  expect(stacks).toHaveLength(1);
+  return stacks[0];
+}
+const oneBox = stackOf('prod-wave-1-eu-west-1-onebox');
+const fleet = stackOf('prod-wave-1-eu-west-1-fleet');
+const byType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const service = (t: Template, name: string) => byType(t, 'AWS::ECS::Service').find(([, r]) => r.Properties.ServiceName === name)![1];
+
+test('one stack for both targets, and the listener always sends 10% to the one-box target group', () => {
+  expect(oneBox.stackName).toBe(fleet.stackName);
+  for (const t of [oneBox.template, fleet.template]) {
+    const [[, listener]] = byType(t, 'AWS::ElasticLoadBalancingV2::Listener');
+    const groups = listener.Properties.DefaultActions[0].ForwardConfig.TargetGroups;
+    expect(groups.map((g: any) => [g.TargetGroupArn.Ref.replace(/[0-9A-F]{8}$/, ''), g.Weight])).toEqual([['FleetGroup', 90], ['OneBoxGroup', 10]]);
+  }
+});
+
+test('one-box deployment: the one-box takes the new task definition, the fleet keeps the one read at deploy time', () => {
+  const taskRef = service(oneBox.template, 'shop-onebox').Properties.TaskDefinition;
+  expect(taskRef).toEqual({ Ref: expect.stringMatching(/^Task/) });
+  expect(service(oneBox.template, 'shop-fleet').Properties.TaskDefinition).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReleaseFleetPin/), 'TaskDefinition'] });
+  const [[, pin]] = byType(oneBox.template, 'Custom::WavePipelinesEcsFleetPin');
+  expect(pin.Properties).toMatchObject({ Service: 'shop-fleet', NewTaskDefinition: taskRef });
+});
+
+test('fleet deployment: both services on the new task definition, no pin; the revisions are kept for the fleet and rollbacks', () => {
+  expect(service(fleet.template, 'shop-fleet').Properties.TaskDefinition).toEqual(service(fleet.template, 'shop-onebox').Properties.TaskDefinition);
+  expect(byType(fleet.template, 'Custom::WavePipelinesEcsFleetPin')).toEqual([]);
+  expect(byType(fleet.template, 'AWS::ECS::TaskDefinition').map(([, r]) => r.DeletionPolicy)).toEqual(['Retain']);
+});
+
+test('one-box signal is the one-box target group alone; the fleet signal is the load balancer', () => {
+  const t = oneBox.template as Template;
+  const alarm = (composite: string) => {
+    const [, c] = byType(t, 'AWS::CloudWatch::CompositeAlarm').find(([, r]) => r.Properties.AlarmName === composite)!;
+    const rule = JSON.stringify(c.Properties.AlarmRule);
+    return byType(t, 'AWS::CloudWatch::Alarm').filter(([id]) => rule.includes(`"${id}"`)).map(([, r]) => r.Properties.Dimensions.map((d: any) => d.Name).sort().join('+'));
+  };
+  expect(alarm('orders-prod-wave-1-eu-west-1-onebox-release-health').sort()).toEqual(['LoadBalancer', 'LoadBalancer+TargetGroup']);
+  expect(alarm('orders-prod-wave-1-eu-west-1-fleet-release-health')).toEqual(['LoadBalancer']);
+});
+
+test('a fleet service without a fixed name is refused with the fix', () => {
+  let groupCount = 0;
+  const stack = new cdk.Stack(new cdk.App(), 'S', { env: { account: PROD_ACCOUNT, region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+  const cluster = new ecs.Cluster(stack, 'C', { vpc });
+  const task = new ecs.FargateTaskDefinition(stack, 'T');
+  task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('nginx') });
+  const fleetService = new ecs.FargateService(stack, 'Fleet', { cluster, taskDefinition: task });
+  const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc }).addListener('L', { port: 80, open: false });
+  const group = () => new elbv2.ApplicationTargetGroup(stack, `G${groupCount++}`, { vpc, port: 80 });
+  const target = { id: 'prod-wave-1-eu-west-1-onebox', kind: 'ONE_BOX', isOneBox: true, stageName: 'Prod-Wave-1', stageKind: 'PRODUCTION', account: PROD_ACCOUNT, region: 'eu-west-1', pipelineName: 'orders', pipelineAccount: '1', pipelineRegion: 'us-east-1' };
+  expect(() => new EcsOneBox(stack, 'Release', { target, cluster, fleetService, fleetTargetGroup: group(), oneBoxTargetGroup: group(), listener }))
+    .toThrow("has no fixed serviceName; the one-box deployment reads the fleet service by name: give it serviceName: 'orders-fleet'");
+});
