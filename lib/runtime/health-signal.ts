@@ -127,10 +127,8 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
       throw err;
     }
   }
-  return {
-    targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries,
-    ...(requestsServed !== undefined ? { requestsServed } : {}),
-  };
+  const requests = requestsServed !== undefined ? { requestsServed } : {};
+  return { targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries, ...requests };
 }
 
 async function describeAlarms(clients: TargetClients, target: PlannedTarget, names: string[]) {

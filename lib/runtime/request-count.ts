@@ -32,6 +32,7 @@ export async function readRequestsServed(
       `its bake waits for ${target.bake.minRequests} requests (bake.minRequests) but its ReleaseMonitor names no request metric: pass requests: to the ReleaseMonitor, or set minRequests to 0`,
     );
   }
+  const dimensions = metric.dimensions.map((d) => ({ Name: d.name, Value: d.value }));
   let total = 0;
   let nextToken: string | undefined;
   let pages = 0;
@@ -42,9 +43,7 @@ export async function readRequestsServed(
         MetricDataQueries: [{
           Id: 'requests',
           MetricStat: {
-            Metric: {
-              Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-            },
+            Metric: { Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: dimensions },
             Period: 60,
             Stat: 'Sum',
           },
