@@ -17,11 +17,17 @@ export interface AliasRef {
   readonly aliasName: string;
 }
 
+/** One dimension of a CloudWatch metric. */
+export interface MetricDimensionRef {
+  readonly name: string;
+  readonly value: string;
+}
+
 /** A CloudWatch metric that counts requests (summed per minute over the bake). */
 export interface RequestMetricRef {
   readonly namespace: string;
   readonly metricName: string;
-  readonly dimensions: Array<{ readonly name: string; readonly value: string }>;
+  readonly dimensions: MetricDimensionRef[];
 }
 
 export interface HealthManifest {
