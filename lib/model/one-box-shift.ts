@@ -37,8 +37,12 @@ export interface AliasShift {
  *   is no previous release to share traffic with, so the new version takes all of it;
  * - `weight` 1 (a fleet deployment): every request on the new version;
  * - `weight` below 1 (a one-box): the new version takes `weight` of the requests and the version
- *   the alias serves now keeps the rest; when the alias already serves the new version (a re-run,
- *   or a stage rollback redeploying the previous one-box), any split is removed.
+ *   the alias serves now keeps the rest; when the alias already serves the new version (the same
+ *   one-box deployed again), any split is removed.
+ *
+ * A stage rollback redeploys the previous templates: CloudFormation puts the previous code back on
+ * the function and publishes it again as a new version number, which this rule then routes to like
+ * any release (the controller has already reset a failed one-box's weights by then).
  */
 export function decideAliasShift(current: AliasState | undefined, newVersion: string, weight: number): AliasShift {
   if (!(weight > 0 && weight <= 1)) throw new Error(`decideAliasShift: weight ${weight} must be above 0 and at most 1`);

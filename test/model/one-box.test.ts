@@ -21,7 +21,7 @@ describe('decideAliasShift: how a deployment moves the alias customers call', ()
     const shift = decideAliasShift({ functionVersion: '6', additionalVersionWeights: { 7: 0.1 } }, '7', 1);
     expect(shift).toMatchObject({ action: ALIAS_ACTION.UPDATE, functionVersion: '7', additionalVersionWeights: {} });
   });
-  test('a stage rollback redeploying the previous one-box removes the failed version\'s share', () => {
+  test('the same one-box deployed again with the version the alias already serves removes any split', () => {
     const shift = decideAliasShift({ functionVersion: '6', additionalVersionWeights: { 7: 0.1 } }, '6', 0.1);
     expect(shift).toMatchObject({ action: ALIAS_ACTION.UPDATE, functionVersion: '6', additionalVersionWeights: {} });
   });
