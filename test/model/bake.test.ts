@@ -133,6 +133,41 @@ const cases: Array<[string, BakeObservation, BakeDecision]> = [
   ['enough healthy datapoints passes', observe({ bake: { minutes: 60, minHealthyDatapoints: 5, noData: 'FAIL' } }), {
     decision: BakeVerdict.PASS, reason: 'prod-wave-1-us-east-1-fleet: baked 61 of 60 minutes with no alarm',
   }],
+  // Issue 12, item 1: in ALARM at any instant of the bake, its first instant included.
+  ['an alarm in ALARM when the bake started and OK since fails', observe({ metricAlarms: [latency({ alarmAtBakeStart: true }), errors()] }), {
+    decision: BakeVerdict.FAIL,
+    reason: 'prod-wave-1-us-east-1-fleet: alarm OrdersApi-p99-latency was in ALARM when the bake started at 2025-03-04T10:00:00.000Z (now OK)',
+  }],
+  ['the release-health alarm in ALARM when the bake started fails even a zero-minute bake', observe({
+    bake: { minutes: 0, minHealthyDatapoints: 0, noData: 'FAIL' }, now: T0, compositeAlarm: composite({ alarmAtBakeStart: true }),
+  }), {
+    decision: BakeVerdict.FAIL,
+    reason: 'prod-wave-1-us-east-1-fleet: alarm orders-prod-wave-1-us-east-1-fleet-release-health was in ALARM when the bake started at 2025-03-04T10:00:00.000Z (now OK)',
+  }],
+  // Issue 12, item 5: composite alarms among the watched alarms.
+  ['a watched composite alarm in ALARM fails', observe({ now: at(3), compositeAlarms: [composite({ name: 'OrdersApi-dependencies', state: 'ALARM', stateReason: 'Payments-5xx' })] }), {
+    decision: BakeVerdict.FAIL, reason: 'prod-wave-1-us-east-1-fleet: alarm OrdersApi-dependencies is in ALARM (Payments-5xx)',
+  }],
+  ['a watched composite alarm that stayed OK does not count as a silent metric', observe({ compositeAlarms: [composite({ name: 'OrdersApi-dependencies' })] }), {
+    decision: BakeVerdict.PASS, reason: 'prod-wave-1-us-east-1-fleet: baked 61 of 60 minutes with no alarm',
+  }],
+  // Issue 12, item 8: a canary that stopped running watches nothing.
+  ['a canary without a completed run in the bake fails it once the bake time passed', observe({
+    canaries: [canary([{ id: 'run-0', state: 'PASSED', startedAt: at(-5) }, { id: 'run-1', state: 'RUNNING', startedAt: at(60) }])],
+  }), {
+    decision: BakeVerdict.FAIL,
+    reason: 'prod-wave-1-us-east-1-fleet: canary orders-checkout completed no run during the 60-minute bake; a stopped canary watches nothing (start it, or set requireCanaryRuns: false)',
+  }],
+  ['a canary without runs waits while the bake time runs', observe({ now: at(30), canaries: [canary([])] }), {
+    decision: BakeVerdict.WAIT, reason: 'prod-wave-1-us-east-1-fleet: baking, 30 of 60 minutes elapsed; healthy so far',
+  }],
+  ['requireCanaryRuns false turns a stopped canary into a warning', observe({
+    bake: { minutes: 60, minHealthyDatapoints: 0, noData: 'FAIL', requireCanaryRuns: false }, canaries: [canary([])],
+  }), {
+    decision: BakeVerdict.PASS,
+    reason: 'prod-wave-1-us-east-1-fleet: baked 61 of 60 minutes with no alarm',
+    warning: 'canary orders-checkout completed no run during the 60-minute bake (requireCanaryRuns is false)',
+  }],
 ];
 
 describe('decideBake', () => {
