@@ -61,7 +61,8 @@ export class ExecutionHistory {
       const out = await this.clients.pipeline().codePipeline.send(new ListActionExecutionsCommand({
         pipelineName: this.plan.pipelineName, filter: { pipelineExecutionId }, nextToken,
       }));
-      details.push(...(out?.actionExecutionDetails ?? []).filter((d) => d.pipelineExecutionId === undefined || d.pipelineExecutionId === pipelineExecutionId));
+      const page = out?.actionExecutionDetails ?? [];
+      details.push(...page.filter((d) => d.pipelineExecutionId === undefined || d.pipelineExecutionId === pipelineExecutionId));
       nextToken = out?.nextToken;
     } while (nextToken);
     return details;
@@ -98,19 +99,28 @@ export async function blockerOf(clients: ClientFactory, plan: ReleasePlan, targe
     const alarm = out?.CompositeAlarms?.find((a) => a.AlarmName === alarmName);
     if (!alarm) {
       return {
-        targetId: target.id, target, executionId, state: BLOCKER_STATE.UNREADABLE,
+        targetId: target.id,
+        target,
+        executionId,
+        state: BLOCKER_STATE.UNREADABLE,
         reason: `release-health alarm ${alarmName} of ${target.id} (approved earlier in this release) does not exist; deploy the target's ReleaseMonitor`,
       };
     }
     if (alarm.StateValue !== 'ALARM') return undefined;
     return {
-      targetId: target.id, target, executionId, state: BLOCKER_STATE.ALARM,
+      targetId: target.id,
+      target,
+      executionId,
+      state: BLOCKER_STATE.ALARM,
       reason: `alarm blocker: ${target.id}, approved earlier in this release (execution ${executionId}), is unhealthy: alarm ${alarmName} is in ALARM`
         + `${alarm.StateReason ? ` (${alarm.StateReason})` : ''}`,
     };
   } catch (err) {
     return {
-      targetId: target.id, target, executionId, state: BLOCKER_STATE.UNREADABLE,
+      targetId: target.id,
+      target,
+      executionId,
+      state: BLOCKER_STATE.UNREADABLE,
       reason: `release-health alarm ${alarmName} of ${target.id} (approved earlier in this release) could not be read${isTransient(err) ? ' this time' : ''}: ${errorText(err)}`,
     };
   }

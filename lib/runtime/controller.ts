@@ -265,7 +265,9 @@ function scanGates(state: GetPipelineStateCommandOutput, customDataOf: (stageNam
       if (!token) continue;
       const execution: ActionExecution | undefined = action.latestExecution;
       if (execution?.status === 'Failed' && token.gate === GATE.BAKE && !rollbackExecution && stageExecution?.pipelineExecutionId) {
-        rejectedBakes.push({ target: token.target, stageName: stage.stageName!, actionName: action.actionName!, executionId: stageExecution.pipelineExecutionId });
+        rejectedBakes.push({
+          target: token.target, stageName: stage.stageName!, actionName: action.actionName!, executionId: stageExecution.pipelineExecutionId,
+        });
       }
       if (execution?.status !== 'InProgress') continue;
       if (!execution.token || !execution.lastStatusChange) {
@@ -322,8 +324,12 @@ async function finishInterruptedRollbacks(
       actions = await history.actions(bake.executionId);
     } catch (err) {
       log({
-        level: 'error', gate: 'ROLLBACK', target: bake.target, decision: 'ERROR',
-        reason: `cannot tell whether the rejected bake of ${bake.target} still needs rolling back: ${errorText(err)}`, inputs: { executionId: bake.executionId },
+        level: 'error',
+        gate: 'ROLLBACK',
+        target: bake.target,
+        decision: 'ERROR',
+        reason: `cannot tell whether the rejected bake of ${bake.target} still needs rolling back: ${errorText(err)}`,
+        inputs: { executionId: bake.executionId },
       });
       continue;
     }
@@ -396,7 +402,11 @@ async function windowGate(
   if (blockers.length > 0) {
     // An alarm blocker holds the wave before anything else: the release it belongs to is unhealthy.
     return finish(deps, log, gate, { decision: 'HOLD', reason: heldBy(blockers) }, {
-      stageName: gate.stageName, actionName: gate.actionName, now: now.toISOString(), heldSince: gate.since.toISOString(), blockers: blockers.map(describeBlocker),
+      stageName: gate.stageName,
+      actionName: gate.actionName,
+      now: now.toISOString(),
+      heldSince: gate.since.toISOString(),
+      blockers: blockers.map(describeBlocker),
     }, undefined);
   }
   const stopSwitch = await readStopSwitchOnce();
@@ -438,7 +448,10 @@ async function bakeGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGat
   // CodePipeline's clock and the Lambda's may disagree by a moment: a bake never ends before it starts.
   const now = invocationNow.getTime() < gate.since.getTime() ? gate.since : invocationNow;
   const inputs: Record<string, unknown> = {
-    stageName: gate.stageName, actionName: gate.actionName, now: now.toISOString(), bakeStart: gate.since.toISOString(),
+    stageName: gate.stageName,
+    actionName: gate.actionName,
+    now: now.toISOString(),
+    bakeStart: gate.since.toISOString(),
     ...(blockers.length > 0 ? { blockers: blockers.map(describeBlocker) } : {}),
   };
   const target = findTarget(deps.plan, gate.target);

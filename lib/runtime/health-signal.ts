@@ -130,7 +130,14 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
   for (const name of manifest.canaryNames) canaries.push(await canaryRuns(clients, target, name));
 
   return {
-    targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, ...(compositeAlarms.length > 0 ? { compositeAlarms } : {}), canaries,
+    targetId: target.id,
+    bake: target.bake,
+    bakeStart,
+    now,
+    compositeAlarm,
+    metricAlarms,
+    ...(compositeAlarms.length > 0 ? { compositeAlarms } : {}),
+    canaries,
   };
 }
 

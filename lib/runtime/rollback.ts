@@ -101,7 +101,9 @@ export interface RollbackOptions {
 }
 
 /** Rolls a target back and reports what it found and did, item by item. */
-export async function rollbackTarget(deps: RollbackDeps, target: PlannedTarget, reason: string, options: RollbackOptions = {}): Promise<RollbackReport> {
+export async function rollbackTarget(
+  deps: RollbackDeps, target: PlannedTarget, reason: string, options: RollbackOptions = {},
+): Promise<RollbackReport> {
   const items: RollbackItem[] = [];
 
   let targetClients: TargetClients | undefined;

@@ -9,7 +9,8 @@ import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
-  ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, EXECUTION_ID, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN,
+  ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, EXECUTION_ID, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER,
+  FLEET_ROLE_ARN,
   MANIFEST, ONEBOX, ONEBOX_BAKE_ACTION, PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, TWO_REGION_PLAN,
   WINDOW_ACTION, WINDOW_KEY,
   GetCanaryRuns, alarmEvent, awsError, canaryRun, captureLog, compositeAlarm, mockAws, pipelineDefinition, pipelineState, stateUpdate, testClients,
@@ -642,7 +643,9 @@ describe('issue 12: no fail-open path', () => {
     expect(result.gates[0].reason).toContain(`rejected so that stage Prod-Wave-1 fails and rolls back: alarm blocker: ${ONEBOX}, approved earlier in this release`);
     expect(result.rollbacks).toEqual([expect.objectContaining({ targetId: ONEBOX })]);
     expect(aws.codeDeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-ONEBOX1', autoRollbackEnabled: true });
-    expect(aws.codePipeline).toHaveReceivedCommandWith(ListActionExecutionsCommand, { pipelineName: PIPELINE, filter: { pipelineExecutionId: EXECUTION_ID } });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(ListActionExecutionsCommand, {
+      pipelineName: PIPELINE, filter: { pipelineExecutionId: EXECUTION_ID },
+    });
     expect(lines[0]).toMatchObject({ level: 'warn', gate: 'BLOCKER', target: ONEBOX, decision: 'ALARM' });
     expect(lines[0].reason).toContain(`every later gate of execution ${EXECUTION_ID} holds until it is OK again`);
   });
@@ -730,7 +733,9 @@ describe('issue 12: no fail-open path', () => {
     aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER })
       .resolves({ Parameter: { Value: JSON.stringify({ ...MANIFEST, alarmNames: [...MANIFEST.alarmNames, 'OrdersApi-dependencies'] }) } });
     const dependencies = { ...compositeAlarm(), AlarmName: 'OrdersApi-dependencies', AlarmRule: 'ALARM("Payments-5xx") OR ALARM("Inventory-5xx")' };
-    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm(), dependencies], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({
+      CompositeAlarms: [compositeAlarm(), dependencies], MetricAlarms: [ALARM_5XX, ALARM_LATENCY],
+    });
     const { handler } = controller(() => at(361));
     expect((await handler(SCHEDULED_EVENT)).gates[0]).toMatchObject({ decision: 'PASS', result: 'APPROVED' });
     expect(aws.cloudWatch).toHaveReceivedCommandWith(DescribeAlarmHistoryCommand, { AlarmName: 'OrdersApi-dependencies', AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
