@@ -125,3 +125,35 @@ export async function blockerOf(clients: ClientFactory, plan: ReleasePlan, targe
     };
   }
 }
+
+/**
+ * Blockers of the releases in flight: every approved target (only `onlyTarget`, for an alarm
+ * event) whose release-health alarm is in ALARM or unreadable. A release whose approvals cannot be
+ * read gets a blocker too: its later gates hold rather than open blind.
+ */
+export async function findBlockers(
+  clients: ClientFactory, plan: ReleasePlan, history: ExecutionHistory, inFlight: string[],
+  customDataOf: (stageName: string, actionName: string) => string | undefined, onlyTarget?: PlannedTarget,
+): Promise<Blocker[]> {
+  const blockers: Blocker[] = [];
+  for (const executionId of inFlight) {
+    let approved: PlannedTarget[];
+    try {
+      approved = await approvedTargets(history, plan, executionId, customDataOf);
+    } catch (err) {
+      blockers.push({
+        targetId: 'unknown',
+        executionId,
+        state: BLOCKER_STATE.UNREADABLE,
+        reason: `the targets execution ${executionId} already approved could not be read (ListActionExecutions): ${errorText(err)}`,
+      });
+      continue;
+    }
+    for (const target of approved) {
+      if (onlyTarget && target.id !== onlyTarget.id) continue;
+      const blocker = await blockerOf(clients, plan, target, executionId);
+      if (blocker) blockers.push(blocker);
+    }
+  }
+  return blockers;
+}

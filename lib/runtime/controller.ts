@@ -29,7 +29,7 @@ import {
   ActionExecution, ApprovalStatus, GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, PutApprovalResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { BLOCKER_STATE, Blocker, ExecutionHistory, approvedTargets, blockerOf } from './alarm-blockers';
+import { BLOCKER_STATE, Blocker, ExecutionHistory, findBlockers } from './alarm-blockers';
 import { ClientFactory, errorName, errorText, isTransient } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { SignalUnreadableError, observeBake } from './health-signal';
@@ -169,6 +169,9 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
     const rollbacks: RollbackReport[] = [];
     const rolledBack = new Set<string>();
 
+    // Gates of rollback executions first: nothing about the release in flight may delay a rollback.
+    for (const gate of scan.open.filter((g) => g.rollbackExecution)) gates.push(await rollbackExecutionGate(deps, log, gate, now));
+
     // One approval GetPipelineState could not describe must not stop the others from being decided.
     for (const bad of scan.unreadable) {
       if (trigger.onlyBakeOf && (bad.gate !== GATE.BAKE || bad.target !== trigger.onlyBakeOf.id)) continue;
@@ -178,23 +181,7 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
     }
 
     // Alarm blockers of the releases in flight (an alarm event checks only its own target).
-    const blockers: Blocker[] = [];
-    for (const executionId of scan.inFlight) {
-      for (const target of await approvedTargets(history, plan, executionId, customDataOf).catch((err) => {
-        // Without the execution's history the blockers are unknown: hold its gates (fail closed).
-        blockers.push({
-          targetId: 'unknown',
-          executionId,
-          state: BLOCKER_STATE.UNREADABLE,
-          reason: `the targets execution ${executionId} already approved could not be read: ${errorText(err)}`,
-        });
-        return [] as PlannedTarget[];
-      })) {
-        if (trigger.onlyBakeOf && target.id !== trigger.onlyBakeOf.id) continue;
-        const blocker = await blockerOf(deps.clients, plan, target, executionId);
-        if (blocker) blockers.push(blocker);
-      }
-    }
+    const blockers = await findBlockers(deps.clients, plan, history, scan.inFlight, customDataOf, trigger.onlyBakeOf);
     for (const blocker of blockers) {
       log({
         level: blocker.state === BLOCKER_STATE.ALARM ? 'warn' : 'error',
@@ -211,8 +198,8 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
     }
     const blockersOf = (gate: OpenGate) => blockers.filter((b) => b.executionId === gate.executionId);
 
-    const selected = scan.open.filter((gate) => !trigger.onlyBakeOf || gate.rollbackExecution
-      || (gate.gate === GATE.BAKE && gate.target === trigger.onlyBakeOf.id) || blockersOf(gate).length > 0);
+    const selected = scan.open.filter((gate) => !gate.rollbackExecution && (!trigger.onlyBakeOf
+      || (gate.gate === GATE.BAKE && gate.target === trigger.onlyBakeOf.id) || blockersOf(gate).length > 0));
     if (trigger.onlyBakeOf && blockers.length === 0 && !selected.some((g) => g.gate === GATE.BAKE && g.target === trigger.onlyBakeOf!.id)) {
       log({
         level: 'info',
@@ -227,10 +214,6 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
 
     const stopSwitch = lazy(() => readStopSwitch(deps.clients, plan));
     for (const gate of selected) {
-      if (gate.rollbackExecution) {
-        gates.push(await rollbackExecutionGate(deps, log, gate, now));
-        continue;
-      }
       const blocking = blockersOf(gate);
       const outcome = gate.gate === GATE.WINDOW
         ? await windowGate(deps, log, gate, now, blocking, stopSwitch)
@@ -480,12 +463,16 @@ async function bakeGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGat
 
   const status = decision.decision === BakeVerdict.PASS ? ApprovalStatus.Approved
     : decision.decision === BakeVerdict.FAIL ? ApprovalStatus.Rejected : undefined;
-  const outcome = await finish(deps, log, gate, decision, inputs, status);
-  if (outcome.result === GATE_RESULT.REJECTED) {
-    const rollback = await rollbackTarget({ ...deps, log }, target, decision.reason);
-    return { ...outcome, rollback };
-  }
-  return outcome;
+  if (status !== ApprovalStatus.Rejected) return finish(deps, log, gate, decision, inputs, status);
+  // The target's deployments and aliases roll back before the gate is rejected, so no crash can
+  // leave a rejected bake with its target still deploying; repeating the rollback is harmless.
+  let outcome: GateOutcome | undefined;
+  const rollback = await rollbackTarget({ ...deps, log }, target, decision.reason, {
+    beforeStage: async () => {
+      outcome = await finish(deps, log, gate, decision, inputs, status);
+    },
+  });
+  return { ...outcome!, rollback };
 }
 
 /**

@@ -98,6 +98,12 @@ export interface RollbackOptions {
    * @default false
    */
   readonly logOnlyWhenActing?: boolean;
+  /**
+   * Runs after the target's deployments are stopped and its aliases reset, before its stage is
+   * rolled back. The controller rejects the bake gate here: a crash before it leaves the gate open
+   * (decided, and rolled back, again on the next run); a crash after it left nothing in flight.
+   */
+  readonly beforeStage?: () => Promise<void>;
 }
 
 /** Rolls a target back and reports what it found and did, item by item. */
@@ -128,6 +134,7 @@ export async function rollbackTarget(
       items.push(await resetAlias(targetClients, alias.functionName, alias.aliasName));
     }
   }
+  if (options.beforeStage) await options.beforeStage();
   items.push(await rollBackStage(deps, target, options.evenIfStageSucceeded ?? false));
 
   const report: RollbackReport = {

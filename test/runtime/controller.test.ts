@@ -273,15 +273,32 @@ describe('BAKE gate', () => {
     expect(lines[0]).toMatchObject({ level: 'error', gate: 'BAKE', decision: 'ERROR' });
   });
 
-  test('an approval decided by someone else first is reported, and the target is not rolled back twice', async () => {
+  test('an approval decided by someone else first is reported; the rollback, harmless to repeat, touches nothing already stopped', async () => {
     healthyTarget();
     aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'x')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
     aws.codePipeline.on(PutApprovalResultCommand).rejects(awsError('ApprovalAlreadyCompletedException', 'The approval request already received a response or has expired.'));
     const { handler } = controller(() => at(3));
     const result = await handler(SCHEDULED_EVENT);
     expect(result.gates[0]).toMatchObject({ decision: 'FAIL', result: 'ALREADY_DECIDED' });
-    expect(result.gates[0].rollback).toBeUndefined();
-    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+    expect(result.gates[0].rollback?.items.every((i) => i.action === 'NONE')).toBe(true);
+    expect(aws.codeDeploy).not.toHaveReceivedCommand(StopDeploymentCommand);
+    expect(aws.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+  });
+
+  // Issue 12, item 3: no crash can leave a rejected bake with its target still deploying.
+  test('a failed bake stops the deployment and resets the alias before it rejects the gate', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'OrdersApi-5xx')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8X1EXAMPLE'] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+    const { handler, lines } = controller(() => at(12));
+    await handler(SCHEDULED_EVENT);
+    const reject = aws.codePipeline.commandCalls(PutApprovalResultCommand)[0];
+    expect(aws.codeDeploy.commandCalls(StopDeploymentCommand)[0].calledBefore(reject)).toBe(true);
+    expect(aws.lambda.commandCalls(UpdateAliasCommand)[0].calledBefore(reject)).toBe(true);
+    expect(lines.map((l) => l.gate)).toEqual(['BAKE', 'ROLLBACK']);
   });
 
   test('a zero-minute bake passes at once', async () => {
