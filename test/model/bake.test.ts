@@ -2,6 +2,7 @@ import {
   AlarmObservation, BakeDecision, BakeObservation, BakeVerdict, CanaryObservation, decideBake, healthyDatapoints, isBreaching,
   MetricAlarmObservation,
 } from '../../lib/model/bake';
+import { buildReleasePlan } from '../../lib/model/release-plan';
 
 const T0 = new Date('2025-03-04T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -204,5 +205,15 @@ describe('isBreaching', () => {
 
   test('healthyDatapoints counts non-breaching values', () => {
     expect(healthyDatapoints(latency({ values: [100, 600, 499, 501] }))).toBe(2);
+  });
+});
+
+describe('requireCanaryRuns in the plan', () => {
+  test('is written only when turned off, and a wave inherits it from production', () => {
+    const plan = buildReleasePlan({
+      preProduction: [{ name: 'beta', account: '222222222222', regions: ['us-west-2'] }],
+      production: { account: '333333333333', bake: { requireCanaryRuns: false }, waves: [{ regions: ['us-east-1'] }, { regions: ['eu-west-1'], bake: { requireCanaryRuns: true } }] },
+    }, { pipelineName: 'orders', pipelineAccount: '111111111111', pipelineRegion: 'us-east-1' });
+    expect(plan.stages.map((s) => s.regions[0].fleet.bake.requireCanaryRuns)).toEqual([undefined, false, undefined]);
   });
 });
