@@ -6,8 +6,8 @@
  * A bake approved on a read that an ALARM overtook a second later is caught here.
  */
 import { AlarmType, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { ActionExecutionDetail, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { ClientFactory, errorText, isTransient } from './aws-clients';
+import { ExecutionHistory } from './execution-history';
 import { monitorRoleArn } from './rollback';
 import { GATE, compositeAlarmName, parseGateToken } from '../model/naming';
 import { PlannedTarget, ReleasePlan, findTarget } from '../model/plan';
@@ -31,42 +31,6 @@ export interface Blocker {
   readonly state: string;
   /** One sentence naming the target, the alarm and what it said. */
   readonly reason: string;
-}
-
-/**
- * The action executions of pipeline executions, each read once per controller run with
- * `ListActionExecutions` filtered by `pipelineExecutionId`
- * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html,
- * filter: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionExecutionFilter.html).
- */
-export class ExecutionHistory {
-  private readonly cache = new Map<string, Promise<ActionExecutionDetail[]>>();
-
-  constructor(private readonly clients: ClientFactory, private readonly plan: ReleasePlan) {}
-
-  /** Every action execution of the pipeline execution. */
-  public actions(pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
-    let pending = this.cache.get(pipelineExecutionId);
-    if (!pending) {
-      pending = this.read(pipelineExecutionId);
-      this.cache.set(pipelineExecutionId, pending);
-    }
-    return pending;
-  }
-
-  private async read(pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
-    const details: ActionExecutionDetail[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await this.clients.pipeline().codePipeline.send(new ListActionExecutionsCommand({
-        pipelineName: this.plan.pipelineName, filter: { pipelineExecutionId }, nextToken,
-      }));
-      const page = out?.actionExecutionDetails ?? [];
-      details.push(...page.filter((d) => d.pipelineExecutionId === undefined || d.pipelineExecutionId === pipelineExecutionId));
-      nextToken = out?.nextToken;
-    } while (nextToken);
-    return details;
-  }
 }
 
 /**

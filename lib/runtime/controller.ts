@@ -29,10 +29,12 @@ import {
   ActionExecution, ApprovalStatus, GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, PutApprovalResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { BLOCKER_STATE, Blocker, ExecutionHistory, findBlockers } from './alarm-blockers';
+import { BLOCKER_STATE, Blocker, findBlockers } from './alarm-blockers';
 import { ClientFactory, errorName, errorText, isTransient } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
+import { ExecutionHistory } from './execution-history';
 import { SignalUnreadableError, observeBake } from './health-signal';
+import { RejectedBake, finishInterruptedRollbacks } from './interrupted-rollbacks';
 import { RollbackReport, monitorRoleArn, rollbackTarget } from './rollback';
 import { BakeDecision, BakeObservation, BakeVerdict, decideBake, healthyDatapoints } from '../model/bake';
 import { StopSwitchState, WindowGateDecision, decideWindowGate } from '../model/gates';
@@ -104,18 +106,11 @@ interface OpenGate {
   /**
    * The stage runs a ROLLBACK execution (`StageExecution.type`,
    * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageExecution.html): a stage
-   * rollback re-runs the stage's actions, gates included
-   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html).
+   * rollback "will result in a new execution" of the stage with the target execution's artifacts
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html), which runs the
+   * stage's actions again, its gates included.
    */
   readonly rollbackExecution: boolean;
-}
-
-/** A bake gate that was rejected (or timed out) in the stage's current standard execution. */
-interface RejectedBake {
-  readonly target: string;
-  readonly stageName: string;
-  readonly actionName: string;
-  readonly executionId: string;
 }
 
 interface Trigger {
@@ -223,7 +218,7 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
     }
 
     if (!trigger.onlyBakeOf) {
-      rollbacks.push(...await finishInterruptedRollbacks(deps, log, scan.rejectedBakes, history, rolledBack));
+      rollbacks.push(...await finishInterruptedRollbacks({ ...deps, log }, scan.rejectedBakes, history, rolledBack));
     }
 
     const failed = gates.filter((g) => g.result === GATE_RESULT.ERROR);
@@ -285,45 +280,6 @@ async function rollbackExecutionGate(deps: ControllerDeps, log: DecisionLogger, 
   return finish(deps, log, gate, { decision: gate.gate === GATE.WINDOW ? 'OPEN' : BakeVerdict.PASS, reason }, {
     stageName: gate.stageName, actionName: gate.actionName, now: now.toISOString(), executionId: gate.executionId, executionType: 'ROLLBACK',
   }, ApprovalStatus.Approved);
-}
-
-/**
- * Rollbacks a crash interrupted: a bake gate rejected in the stage's current standard execution
- * (confirmed with ListActionExecutions, so an older execution's rejection shown by
- * GetPipelineState never rolls a newer release back) whose target still has a CodeDeploy
- * deployment in flight or a weighted alias, or whose failed stage did not roll back. Running the
- * rollback again is harmless: it touches only what is still in flight.
- */
-async function finishInterruptedRollbacks(
-  deps: ControllerDeps, log: DecisionLogger, rejected: RejectedBake[], history: ExecutionHistory, done: Set<string>,
-): Promise<RollbackReport[]> {
-  const reports: RollbackReport[] = [];
-  for (const bake of rejected) {
-    if (done.has(bake.target)) continue;
-    const target = findTarget(deps.plan, bake.target);
-    if (!target) continue;
-    let actions;
-    try {
-      actions = await history.actions(bake.executionId);
-    } catch (err) {
-      log({
-        level: 'error',
-        gate: 'ROLLBACK',
-        target: bake.target,
-        decision: 'ERROR',
-        reason: `cannot tell whether the rejected bake of ${bake.target} still needs rolling back: ${errorText(err)}`,
-        inputs: { executionId: bake.executionId },
-      });
-      continue;
-    }
-    const failedHere = actions.some((a) => a.stageName === bake.stageName && a.actionName === bake.actionName && a.status === 'Failed');
-    if (!failedHere) continue;
-    done.add(bake.target);
-    const report = await rollbackTarget({ ...deps, log }, target,
-      `finishing the rollback of ${bake.target}: its bake gate was rejected in execution ${bake.executionId}`, { logOnlyWhenActing: true });
-    if (report.items.some((i) => i.action !== 'NONE')) reports.push(report);
-  }
-  return reports;
 }
 
 function classify(plan: ReleasePlan, event: unknown): Trigger {
