@@ -41,6 +41,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts',
     '@aws-sdk/client-synthetics',
     '@smithy/util-retry',
+    '@smithy/service-error-classification@4.6.2',
   ],
   bin: { 'wave-pipelines': 'lib/cli/main.js' },
   jestOptions: {

@@ -114,7 +114,11 @@ export class ReleaseController extends Construct {
 
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadPipeline',
-      actions: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:ListPipelineExecutions', 'codepipeline:RollbackStage'],
+      // ListActionExecutions: which targets the release in flight already had approved (alarm blockers).
+      actions: [
+        'codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:ListPipelineExecutions', 'codepipeline:ListActionExecutions',
+        'codepipeline:RollbackStage',
+      ],
       resources: [props.pipelineArn],
     }));
     this.role.addToPolicy(new iam.PolicyStatement({
