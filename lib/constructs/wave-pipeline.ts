@@ -13,7 +13,7 @@ import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
-import { ReleaseValidationError, validateDeclaration } from '../model/validation';
+import { GATE_TIMEOUT_MARGIN_MINUTES, ReleaseValidationError, validateDeclaration } from '../model/validation';
 import { describeWindow, hoursText } from '../model/window';
 
 /** Props of `WavePipeline`. */
@@ -73,19 +73,15 @@ export class WavePipeline extends Construct {
     super(scope, id);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
-    if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
-      problems.push({ path: 'env', message: `the stack ${stack.stackName} has no explicit account and region; target accounts trust the pipeline's account by id: give the pipeline stack env: { account: "123456789012", region: "us-east-1" }` });
-    }
-    if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
-      problems.push({ path: 'executionMode', message: 'PARALLEL is not supported: it has no stage lock, so two releases could deploy and roll back the same region at once; use SUPERSEDED (default) or QUEUED' });
-    }
-    if (problems.length > 0) throw new ReleaseValidationError(problems);
-
+    // The pipeline's own facts are checked with the declaration: one error lists every problem.
     this.plan = buildReleasePlan(props.release, {
       pipelineName: props.pipelineName,
       pipelineAccount: stack.account,
       pipelineRegion: stack.region,
       stopSwitchParameterName: props.stopSwitchParameterName,
+    }, {
+      pipelineStack: { name: stack.stackName, hasEnvironment: !cdk.Token.isUnresolved(stack.account) && !cdk.Token.isUnresolved(stack.region) },
+      executionMode: props.executionMode,
     });
 
     this.decisionLog = decisionLogUrl(stack.region, this.plan.pipelineName);
@@ -177,7 +173,7 @@ export class WavePipeline extends Construct {
       ? `the window of ${windowed[0].region} is open (${describeWindow(windowed[0].window!)})`
       : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hoursText(r.window!)} ${r.window!.timeZone}`).join('; ')})`;
     const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
-    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60, this.decisionLog);
+    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + GATE_TIMEOUT_MARGIN_MINUTES, this.decisionLog);
   }
 
   private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
@@ -187,7 +183,7 @@ export class WavePipeline extends Construct {
       name,
       fitApprovalText(`Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}.`,
         `Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`),
-      target.bake.minutes + 60,
+      target.bake.minutes + GATE_TIMEOUT_MARGIN_MINUTES,
       this.decisionLog);
   }
 
