@@ -156,24 +156,25 @@ function wholeMinutes(value: number, min: number, max: number, path: string, add
 export class PlanValidationError extends Error {
   public readonly problems: Problem[];
 
-  constructor(source: string, problems: Problem[]) {
-    super(`${source} is not a valid release plan:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+  constructor(source: string, problems: Problem[], message?: string) {
+    super(message ?? `${source} is not a valid release plan:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
     this.name = 'PlanValidationError';
     this.problems = problems;
   }
 }
 
 /**
- * Parses and checks the text of a plan file; throws `PlanValidationError` (every problem) or, for
- * text that is not JSON, a `SyntaxError`-based `PlanValidationError`. `source` names the file in
- * the message, e.g. `Plan file "cdk.out/wave-pipelines.orders.plan.json"`.
+ * Parses and checks the text of a plan file; throws `PlanValidationError` listing every problem
+ * (or saying the text is not JSON). `source` names the file in the message, e.g.
+ * `Plan file "cdk.out/wave-pipelines.orders.plan.json"`.
  */
 export function parseReleasePlan(text: string, source: string): ReleasePlan {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new PlanValidationError(source, [{ path: '(file)', message: `is not JSON (${(e as Error).message}); run \`cdk synth\` again to rewrite it` }]);
+    const reason = `is not JSON (${(e as Error).message}); run \`cdk synth\` again to rewrite it`;
+    throw new PlanValidationError(source, [{ path: '(file)', message: reason }], `${source} ${reason}.`);
   }
   const problems = planProblems(value);
   if (problems.length > 0) throw new PlanValidationError(source, problems);

@@ -401,7 +401,7 @@ class DeclarationRules {
     const groups: string[][] = [];
     for (let i = 0; i < regions.length; i += maxRegions) groups.push(regions.slice(i, i + maxRegions));
     const counted = `${regions.length} regions x ${perRegion} actions${gate ? ' + 1 window gate' : ''}`;
-    const shown = groups.slice(0, 3).map((g) => valueText(g)).join(', ') + (groups.length > 3 ? ', ...' : '');
+    const shown = groups.slice(0, 3).map((g) => JSON.stringify(g)).join(', ') + (groups.length > 3 ? ', ...' : '');
     this.rules.add(`${path}.regions`, `wave would render ${actions} actions (${counted}); CodePipeline allows ${CODEPIPELINE_QUOTAS.actionsPerStage} per stage: split it into ${groups.length} waves of at most ${maxRegions} regions, e.g. ${shown}`);
   }
 
