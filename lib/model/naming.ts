@@ -1,3 +1,5 @@
+import { valueText } from './value-text';
+
 /**
  * Names shared by the constructs that create resources and the runtime that finds them again.
  * Each name is derived, never looked up, so both sides agree without any registry.
@@ -144,15 +146,15 @@ export const NAME_LIMITS = {
 
 /** Why `name` cannot be a stage or wave name, with the fix; `undefined` when it can. */
 export function stageNameProblem(name: string): string | undefined {
-  const shown = name.length > 60 ? `"${name.slice(0, 60)}..." (${name.length} characters)` : JSON.stringify(name);
-  if (name.length === 0) return 'is empty; give the stage a name such as "beta"';
+  const shown = valueText(name);
+  if (name.length === 0) return '"" is empty; give the stage a name such as "beta"';
   if (name.length > MAX_STAGE_NAME_LENGTH) {
     return `${shown} is longer than ${MAX_STAGE_NAME_LENGTH} characters; stack names derived from it (<name>-<region>-OneBox-<stack>) must fit in 128: use a shorter name`;
   }
   if (!STAGE_NAME_PATTERN.test(name)) {
     const fixed = name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '');
     const example = fixed && STAGE_NAME_PATTERN.test(fixed) && fixed.length <= MAX_STAGE_NAME_LENGTH ? `, e.g. "${fixed}"` : ', e.g. "beta-2"';
-    return `${shown} is not a valid stage name: it becomes part of CloudFormation stack names, which allow only letters, digits and "-" and start with a letter${example}`;
+    return `${shown} is not a valid stage name: it becomes part of CloudFormation stack names, so use only letters, digits and "-", starting with a letter${example}`;
   }
   const reserved = RESERVED_STAGE_NAMES.find((r) => r.toLowerCase() === name.toLowerCase());
   if (reserved) {
@@ -163,12 +165,12 @@ export function stageNameProblem(name: string): string | undefined {
 
 /** Why `name` cannot be a pipeline name, with the fix; `undefined` when it can. */
 export function pipelineNameProblem(name: string): string | undefined {
-  const shown = name.length > 60 ? `"${name.slice(0, 60)}..." (${name.length} characters)` : JSON.stringify(name);
+  const shown = valueText(name);
   if (!PIPELINE_NAME_PATTERN.test(name)) {
     return `${shown} is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-", e.g. "orders-service"`;
   }
   if (slug(name) === '') {
-    return `${shown} has no letter or digit; the pipeline name is slugged into its alarm, role and parameter names, so it needs at least one, e.g. "orders-service"`;
+    return `${shown} has no letter or digit; the pipeline name is slugged into its alarm, role and parameter names: use at least one letter or digit, e.g. "orders-service"`;
   }
   return undefined;
 }

@@ -180,7 +180,7 @@ class DeclarationRules {
     const pre = this.rules.here('preProduction') ? this.decl.preProduction ?? [] : [];
     this.checkPreProduction(pre);
     const prod = this.rules.here('production') ? this.decl.production : undefined;
-    const waveCount = prod && this.rules.here('production.waves') ? this.checkProduction(prod) : 0;
+    const waveCount = prod ? this.checkProduction(prod) : 0;
     const totalStages = FRAMEWORK_STAGES + pre.length + waveCount;
     if (totalStages > CODEPIPELINE_QUOTAS.stagesPerPipeline) {
       this.rules.add('production.waves', `the pipeline would have ${totalStages} stages (${FRAMEWORK_STAGES} framework + ${pre.length} pre-production + ${waveCount} waves); CodePipeline allows ${CODEPIPELINE_QUOTAS.stagesPerPipeline}: put more regions in each later wave (regions of a wave deploy in parallel)`);
@@ -271,8 +271,8 @@ class DeclarationRules {
 
   /** Checks production and returns how many waves (pipeline stages) it declares. */
   private checkProduction(prod: ProductionSpec): number {
-    const waves = prod.waves;
-    if (waves.length === 0) {
+    const waves = this.rules.here('production.waves') ? prod.waves : [];
+    if (this.rules.here('production.waves') && waves.length === 0) {
       this.rules.add('production.waves', 'is empty; declare at least one wave, e.g. waves: [{ regions: ["us-east-1"] }]');
     }
     const prodAccount = this.rules.here('production.account') ? prod.account : undefined;
@@ -362,7 +362,7 @@ class DeclarationRules {
     if (window === undefined) return undefined;
     const accepted: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(window)) {
-      if (this.rules.here(`${path}.${key}`)) accepted[key] = value;
+      if (this.rules.whole(`${path}.${key}`)) accepted[key] = value;
     }
     // Hours are judged together (end after start); with one refused, judging the other against a default misleads.
     if (!('startHour' in accepted) || !('endHour' in accepted)) {
@@ -416,7 +416,7 @@ class DeclarationRules {
       return;
     }
     const digits = account.length <= 64 ? account.replace(/\D/g, '') : '';
-    const fix = digits.length === 12 ? `write it as "${digits}" (digits only)` : 'an AWS account id is exactly 12 digits, e.g. "123456789012"';
+    const fix = digits.length === 12 ? `write it as "${digits}" (digits only)` : 'use the 12 digits of the AWS account id, e.g. "123456789012"';
     this.rules.add(path, `${valueText(account)} is not a 12-digit AWS account id; ${fix}`);
   }
 
@@ -445,6 +445,10 @@ class DeclarationRules {
 
   private checkBake(bake: BakeSpec | undefined, path: string) {
     if (bake === undefined || !this.rules.here(`${path}.minutes`) || bake.minutes === undefined) return;
+    const datapoints = this.rules.here(`${path}.minHealthyDatapoints`) ? bake.minHealthyDatapoints : undefined;
+    if (datapoints !== undefined && bake.minutes <= MAX_BAKE_MINUTES && datapoints > bake.minutes / BAKE_DATAPOINT_PERIOD_MINUTES) {
+      this.rules.add(`${path}.minHealthyDatapoints`, `${datapoints} healthy datapoints cannot be reached in a bake of ${bake.minutes} minutes (${path}.minutes): alarms produce at most one datapoint a minute, so use at most ${Math.floor(bake.minutes / BAKE_DATAPOINT_PERIOD_MINUTES)}, or bake at least ${datapoints * BAKE_DATAPOINT_PERIOD_MINUTES} minutes`);
+    }
     if (bake.minutes > MAX_BAKE_MINUTES) {
       const unit = bake.minutes >= 60 * MAX_BAKE_MINUTES / 7 ? ' (bake minutes are minutes, not seconds)' : '';
       this.rules.add(`${path}.minutes`, `${valueText(bake.minutes)} is longer than ${MAX_BAKE_MINUTES} minutes${unit}; the bake is a CodePipeline approval, which times out after ${MAX_APPROVAL_TIMEOUT_MINUTES} minutes (7 days), and it needs ${GATE_TIMEOUT_MARGIN_MINUTES} minutes of margin: use at most ${MAX_BAKE_MINUTES}`);
@@ -467,6 +471,7 @@ class DeclarationRules {
     const reachable = Math.floor(minutes / BAKE_DATAPOINT_PERIOD_MINUTES);
     if (datapoints <= reachable) return;
     const path = `${from.ownPath}.minHealthyDatapoints`;
+    if (minutesFrom === from) return; // reported by checkBake, where both fields are set
     const minutesText = minutesFrom ? `${minutes} minutes (${minutesFrom.ownPath}.minutes)` : `${minutes} minutes (the default)`;
     const message = minutes === 0
       ? `${datapoints} healthy datapoints can never be reached: ${what} lasts 0 minutes (no bake); set bake minutes of at least ${datapoints * BAKE_DATAPOINT_PERIOD_MINUTES}, or remove minHealthyDatapoints`
@@ -487,7 +492,7 @@ class DeclarationRules {
     }
     const previous = this.names.get(name.toLowerCase());
     if (previous) {
-      this.rules.add(stagePath, `"${name}" is already used by ${previous.path}; every stage and wave needs its own name`);
+      this.rules.add(namePath, `"${name}" is already used by ${previous.path}; every stage and wave needs its own name: rename one of them`);
       return;
     }
     this.names.set(name.toLowerCase(), { path: stagePath, name });

@@ -23,7 +23,7 @@ describe('validation: every problem, with field path, bad value and fix', () => 
     ['account id with dashes', { production: { account: '3333-3333-3333', waves: [{ regions: ['us-east-1'] }] } },
       ['production.account: "3333-3333-3333" is not a 12-digit AWS account id; write it as "333333333333" (digits only)']],
     ['account id too short', { production: { account: '12345', waves: [{ regions: ['us-east-1'] }] } },
-      ['production.account: "12345" is not a 12-digit AWS account id; an AWS account id is exactly 12 digits, e.g. "123456789012"']],
+      ['production.account: "12345" is not a 12-digit AWS account id; use the 12 digits of the AWS account id, e.g. "123456789012"']],
     ['no account anywhere', { production: { waves: [{ regions: ['us-east-1'] }] } },
       ['production.waves[0].account: is missing and production.account is not set; set production.account (or an account on every wave)']],
     ['empty wave', base([{ regions: [] }]),
@@ -51,7 +51,7 @@ describe('validation: every problem, with field path, bad value and fix', () => 
       ],
       production: { account: PROD, waves: [{ regions: ['us-east-1'] }] },
     },
-    ['preProduction[1]: "Beta" is already used by preProduction[0]; every stage and wave needs its own name']],
+    ['preProduction[1].name: "Beta" is already used by preProduction[0]; every stage and wave needs its own name: rename one of them']],
     ['a window in an unknown zone', base([{ regions: ['eu-west-1'] }], { window: { timeZone: 'Europe/Dublinn' } }),
       ['production.window.timeZone: "Europe/Dublinn" is not an IANA time zone; did you mean "Europe/Dublin"?']],
   ])('%s', (_name, decl, expected) => {
