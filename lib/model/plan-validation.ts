@@ -121,7 +121,9 @@ function checkStage(stage: PlannedStage, at: string, here: (p: string) => boolea
   });
 }
 
-function checkTarget(target: PlannedTarget, stage: PlannedStage, region: PlannedRegion, kind: string, at: string, here: (p: string) => boolean, add: Add) {
+function checkTarget(
+  target: PlannedTarget, stage: PlannedStage, region: PlannedRegion, kind: string, at: string, here: (p: string) => boolean, add: Add,
+) {
   if (here(`${at}.kind`) && target.kind !== kind) add(`${at}.kind`, `${valueText(target.kind)} is not "${kind}", the kind of this target`);
   if (here(`${at}.stageName`) && here(`${at}.id`) && typeof stage.name === 'string' && typeof region.region === 'string') {
     const expected = targetId(stage.name, region.region, kind);

@@ -6,30 +6,39 @@
  * The schemas, not hand-written code, decide what shape is accepted; this file only words Ajv's
  * errors for people.
  */
-import Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { closestName } from './did-you-mean';
 import { Problem } from './problem';
 import { valueKind, valueText } from './value-text';
 
-/** The schemas the library checks against, by their file in `schema/`. */
+/** The schemas the library checks against, by their file in `schema/` (`<file>.schema.json`, `<file>.validate.js`). */
 export const SCHEMA_FILES = {
-  release: 'release-declaration.schema.json',
-  planOptions: 'plan-options.schema.json',
-  plan: 'release-plan.schema.json',
+  release: 'release-declaration',
+  planOptions: 'plan-options',
+  plan: 'release-plan',
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_FILES;
 
+/**
+ * Ajv options of the validators generated at build time. allErrors: every problem at once;
+ * verbose: the failing value and schema, to word the fix. The validators are compiled to code
+ * ahead of time (Ajv standalone), so a process does not spend hundreds of milliseconds compiling
+ * the schema on its first declaration.
+ */
+export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true } };
+
 /** The schema document itself (as generated into `schema/`). */
 export function schemaDocument(name: SchemaName): JsonSchema {
   // Static requires, so that esbuild inlines the schemas into the Lambda bundles.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   switch (name) {
     case 'release': return require('../../schema/release-declaration.schema.json');
     case 'planOptions': return require('../../schema/plan-options.schema.json');
     case 'plan': return require('../../schema/release-plan.schema.json');
     default: throw new Error(`internal: no schema "${String(name)}"`);
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** The parts of a JSON Schema (draft-07, as ts-json-schema-generator writes it) the messages read. */
@@ -47,17 +56,16 @@ export interface JsonSchema {
   readonly definitions?: Record<string, JsonSchema>;
 }
 
-const validators = new Map<SchemaName, ValidateFunction>();
-
+/** The validator compiled from the schema at build time (scripts/generate-schema.ts). */
 function validator(name: SchemaName): ValidateFunction {
-  let validate = validators.get(name);
-  if (!validate) {
-    // allErrors: every problem at once; verbose: the failing value and schema, to word the fix.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    validate = ajv.compile(schemaDocument(name));
-    validators.set(name, validate);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (name) {
+    case 'release': return require('../../schema/release-declaration.validate.js');
+    case 'planOptions': return require('../../schema/plan-options.validate.js');
+    case 'plan': return require('../../schema/release-plan.validate.js');
+    default: throw new Error(`internal: no validator "${String(name)}"`);
   }
-  return validate;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /**

@@ -139,11 +139,16 @@ function checkFacts(facts: PipelineFacts, rules: RuleCheck) {
 /** Problems found so far, and which parts of the input the schema refused (the rules skip them). */
 class RuleCheck {
   public readonly problems: Problem[];
-  private readonly refused: string[];
+  private readonly refused = new Set<string>();
+  /** Paths with a refused path below them. */
+  private readonly aboveRefused = new Set<string>();
 
   constructor(shapeProblems: Problem[]) {
     this.problems = [...shapeProblems];
-    this.refused = shapeProblems.map((p) => p.path);
+    for (const p of shapeProblems) {
+      this.refused.add(p.path);
+      for (const above of ancestors(p.path)) this.aboveRefused.add(above);
+    }
   }
 
   public add(path: string, message: string) {
@@ -152,13 +157,23 @@ class RuleCheck {
 
   /** The value at `path` has the shape the schema wants (neither it nor a parent was refused). */
   public here(path: string): boolean {
-    return !this.refused.some((r) => r === path || r === 'release' || path.startsWith(`${r}.`) || path.startsWith(`${r}[`));
+    if (this.refused.has('release') || this.refused.has(path)) return false;
+    return !ancestors(path).some((above) => this.refused.has(above));
   }
 
   /** `here`, and nothing below `path` was refused either: the whole subtree may be read. */
   public whole(path: string): boolean {
-    return this.here(path) && !this.refused.some((r) => r.startsWith(`${path}.`) || r.startsWith(`${path}[`));
+    return this.here(path) && !this.aboveRefused.has(path);
   }
+}
+
+/** `a.b[1].c` -> `a`, `a.b`, `a.b[1]`. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < path.length; i++) {
+    if (path[i] === '.' || path[i] === '[') out.push(path.slice(0, i));
+  }
+  return out;
 }
 
 /** Where a name was first claimed, to refuse a second stage deriving the same names. */

@@ -5,12 +5,12 @@
  * each stage deploys to, one-box deployments, bake and window gates.
  */
 import * as cdk from 'aws-cdk-lib';
-import * as fc from 'fast-check';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { pipelineApp, TinyFactory } from '../fixtures/apps';
+import * as fc from 'fast-check';
 import { WavePipeline } from '../../lib';
 import { ReleasePlan } from '../../lib/model/plan';
 import { ReleaseValidationError } from '../../lib/model/validation';
+import { pipelineApp, TinyFactory } from '../fixtures/apps';
 import { validDeclaration, VALID_CASES } from '../model/validation-cases';
 
 const SEED = 20261126;

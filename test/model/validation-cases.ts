@@ -238,7 +238,8 @@ const MUTATIONS: Mutation[] = [
 
 /** A declaration from `validDeclaration` with 0 to 3 mutations applied; the mutations say where it broke. */
 export function mutatedCase(): fc.Arbitrary<Case> {
-  return fc.tuple(validDeclaration(), fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.array(fc.nat(), { minLength: 8, maxLength: 8 })), { maxLength: 3 }))
+  const seedList = fc.array(fc.nat(), { minLength: 8, maxLength: 8 });
+  return fc.tuple(validDeclaration(), fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), seedList), { maxLength: 3 }))
     .map(([base, mutations]) => {
       const c = { release: structuredClone(base), options: { pipelineName: PIPELINE } };
       const invalidAt: Expectation[] = [];
@@ -268,7 +269,7 @@ export function mutatedCase(): fc.Arbitrary<Case> {
 
 const A = ACCOUNTS[0];
 const B = ACCOUNTS[1];
-function release(over: { pre?: any; prod?: any } = {}): any {
+function declaration(over: { pre?: any; prod?: any } = {}): any {
   return {
     preProduction: over.pre ?? [{ name: 'beta', account: A, regions: ['us-west-2'] }],
     production: { account: B, waves: [{ regions: ['eu-west-1'] }, { regions: ['us-east-1'] }], ...over.prod },
@@ -279,37 +280,37 @@ const at = (paths: string | string[], mentions?: string): Expectation => ({ path
 
 export const ISSUE_CASES: Case[] = [
   // Crashes
-  { name: 'weekdays: "MON"', release: release({ prod: { window: { weekdays: 'MON' } } }), options: opts(), invalidAt: [at('production.window.weekdays', 'write it in brackets, e.g. ["MON"]')] },
-  { name: 'preProduction: {}', release: { ...release(), preProduction: {} }, options: opts(), invalidAt: [at('preProduction', '{}')] },
-  { name: 'bake: null', release: release({ prod: { bake: null } }), options: opts(), invalidAt: [at('production.bake', 'null')] },
-  { name: 'blackouts: "2026-12-24"', release: release({ prod: { window: { blackouts: '2026-12-24' } } }), options: opts(), invalidAt: [at('production.window.blackouts', '["2026-12-24"]')] },
-  { name: 'validations: "npm test"', release: release({ pre: [{ name: 'beta', account: A, regions: ['us-west-2'], validations: 'npm test' }] }), options: opts(), invalidAt: [at('preProduction[0].validations', '"npm test"')] },
-  { name: 'pipelineName: 123', release: release(), options: opts(123), invalidAt: [at('pipelineName', 'write it in quotes: "123"')] },
-  { name: 'a wave name that is not a string', release: release({ prod: { waves: [{ name: 7, regions: ['eu-west-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].name', 'write it in quotes: "7"')] },
-  ...['beta.1', 'beta_2', '1beta'].map((name): Case => ({ name: `stage name ${name}`, release: release({ pre: [{ name, account: A, regions: ['us-west-2'] }] }), options: opts(), invalidAt: [at('preProduction[0].name', `"${name}" is not a valid stage name`)] })),
-  ...['Build', 'UpdatePipeline', 'Source', 'Assets', 'SelfMutate', 'build'].map((name): Case => ({ name: `wave named ${name}`, release: release({ prod: { waves: [{ name, regions: ['eu-west-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].name', 'CDK Pipelines adds itself')] })),
-  { name: 'pre-production stage named Assets', release: release({ pre: [{ name: 'Assets', account: A, regions: ['us-west-2'] }] }), options: opts(), invalidAt: [at('preProduction[0].name', 'CDK Pipelines adds itself')] },
+  { name: 'weekdays: "MON"', release: declaration({ prod: { window: { weekdays: 'MON' } } }), options: opts(), invalidAt: [at('production.window.weekdays', 'write it in brackets, e.g. ["MON"]')] },
+  { name: 'preProduction: {}', release: { ...declaration(), preProduction: {} }, options: opts(), invalidAt: [at('preProduction', '{}')] },
+  { name: 'bake: null', release: declaration({ prod: { bake: null } }), options: opts(), invalidAt: [at('production.bake', 'null')] },
+  { name: 'blackouts: "2026-12-24"', release: declaration({ prod: { window: { blackouts: '2026-12-24' } } }), options: opts(), invalidAt: [at('production.window.blackouts', '["2026-12-24"]')] },
+  { name: 'validations: "npm test"', release: declaration({ pre: [{ name: 'beta', account: A, regions: ['us-west-2'], validations: 'npm test' }] }), options: opts(), invalidAt: [at('preProduction[0].validations', '"npm test"')] },
+  { name: 'pipelineName: 123', release: declaration(), options: opts(123), invalidAt: [at('pipelineName', 'write it in quotes: "123"')] },
+  { name: 'a wave name that is not a string', release: declaration({ prod: { waves: [{ name: 7, regions: ['eu-west-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].name', 'write it in quotes: "7"')] },
+  ...['beta.1', 'beta_2', '1beta'].map((name): Case => ({ name: `stage name ${name}`, release: declaration({ pre: [{ name, account: A, regions: ['us-west-2'] }] }), options: opts(), invalidAt: [at('preProduction[0].name', `"${name}" is not a valid stage name`)] })),
+  ...['Build', 'UpdatePipeline', 'Source', 'Assets', 'SelfMutate', 'build'].map((name): Case => ({ name: `wave named ${name}`, release: declaration({ prod: { waves: [{ name, regions: ['eu-west-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].name', 'CDK Pipelines adds itself')] })),
+  { name: 'pre-production stage named Assets', release: declaration({ pre: [{ name: 'Assets', account: A, regions: ['us-west-2'] }] }), options: opts(), invalidAt: [at('preProduction[0].name', 'CDK Pipelines adds itself')] },
   // Silently accepted
-  { name: 'preproduction instead of preProduction', release: { preproduction: [{ name: 'beta', account: A, regions: ['us-west-2'] }], production: release().production }, options: opts(), invalidAt: [at('preproduction', 'did you mean "preProduction"?')] },
-  { name: 'bakee', release: release({ prod: { waves: [{ regions: ['eu-west-1'], bakee: { minutes: 5 } }] } }), options: opts(), invalidAt: [at('production.waves[0].bakee', 'did you mean "bake"?')] },
-  { name: 'window on a pre-production stage', release: release({ pre: [{ name: 'beta', account: A, regions: ['us-west-2'], window: { startHour: 9 } }] }), options: opts(), invalidAt: [at('preProduction[0].window', '"window" belongs to production or a production wave')] },
-  { name: 'oneBox on a wave', release: release({ prod: { waves: [{ regions: ['eu-west-1'], oneBox: false }] } }), options: opts(), invalidAt: [at('production.waves[0].oneBox', '"oneBox" belongs to')] },
-  { name: 'oneBox: "false"', release: release({ prod: { oneBox: 'false' } }), options: opts(), invalidAt: [at('production.oneBox', 'write false without quotes')] },
-  { name: 'bake: 15', release: release({ prod: { bake: 15 } }), options: opts(), invalidAt: [at('production.bake', 'write { minutes: 15 }')] },
-  { name: 'a bake of 10,080 minutes', release: release({ prod: { bake: { minutes: 10_080 } } }), options: opts(), invalidAt: [at('production.bake.minutes', 'use at most 10020')] },
-  { name: 'maxWindowHoldMinutes: 1e9', release: release({ prod: { maxWindowHoldMinutes: 1e9 } }), options: opts(), invalidAt: [at('production.maxWindowHoldMinutes', 'use at most 10020')] },
-  { name: 'minHealthyDatapoints unreachable in the bake', release: release({ prod: { waves: [{ regions: ['eu-west-1'], bake: { minutes: 10, minHealthyDatapoints: 20 } }] } }), options: opts(), invalidAt: [at('production.waves[0].bake.minHealthyDatapoints', 'use at most 10')] },
-  { name: 'minHealthyDatapoints inherited by a later wave with a shorter default bake', release: release({ prod: { bake: { minHealthyDatapoints: 45 }, waves: [{ regions: ['eu-west-1'] }, { regions: ['us-east-1'] }, { regions: ['us-west-2'] }] } }), options: opts(), invalidAt: [at('production.bake.minHealthyDatapoints', 'wave 3')] },
-  { name: 'integ-1 and integ--1', release: release({ pre: [{ name: 'integ-1', account: A, regions: ['us-west-2'] }, { name: 'integ--1', account: A, regions: ['us-west-2'] }] }), options: opts(), invalidAt: [at('preProduction[1].name', 'both become "integ-1"')] },
-  { name: 'pipeline name "..."', release: release(), options: opts('...'), invalidAt: [at('pipelineName', 'has no letter or digit')] },
+  { name: 'preproduction instead of preProduction', release: { preproduction: [{ name: 'beta', account: A, regions: ['us-west-2'] }], production: declaration().production }, options: opts(), invalidAt: [at('preproduction', 'did you mean "preProduction"?')] },
+  { name: 'bakee', release: declaration({ prod: { waves: [{ regions: ['eu-west-1'], bakee: { minutes: 5 } }] } }), options: opts(), invalidAt: [at('production.waves[0].bakee', 'did you mean "bake"?')] },
+  { name: 'window on a pre-production stage', release: declaration({ pre: [{ name: 'beta', account: A, regions: ['us-west-2'], window: { startHour: 9 } }] }), options: opts(), invalidAt: [at('preProduction[0].window', '"window" belongs to production or a production wave')] },
+  { name: 'oneBox on a wave', release: declaration({ prod: { waves: [{ regions: ['eu-west-1'], oneBox: false }] } }), options: opts(), invalidAt: [at('production.waves[0].oneBox', '"oneBox" belongs to')] },
+  { name: 'oneBox: "false"', release: declaration({ prod: { oneBox: 'false' } }), options: opts(), invalidAt: [at('production.oneBox', 'write false without quotes')] },
+  { name: 'bake: 15', release: declaration({ prod: { bake: 15 } }), options: opts(), invalidAt: [at('production.bake', 'write { minutes: 15 }')] },
+  { name: 'a bake of 10,080 minutes', release: declaration({ prod: { bake: { minutes: 10_080 } } }), options: opts(), invalidAt: [at('production.bake.minutes', 'use at most 10020')] },
+  { name: 'maxWindowHoldMinutes: 1e9', release: declaration({ prod: { maxWindowHoldMinutes: 1e9 } }), options: opts(), invalidAt: [at('production.maxWindowHoldMinutes', 'use at most 10020')] },
+  { name: 'minHealthyDatapoints unreachable in the bake', release: declaration({ prod: { waves: [{ regions: ['eu-west-1'], bake: { minutes: 10, minHealthyDatapoints: 20 } }] } }), options: opts(), invalidAt: [at('production.waves[0].bake.minHealthyDatapoints', 'use at most 10')] },
+  { name: 'minHealthyDatapoints inherited by a later wave with a shorter default bake', release: declaration({ prod: { bake: { minHealthyDatapoints: 45 }, waves: [{ regions: ['eu-west-1'] }, { regions: ['us-east-1'] }, { regions: ['us-west-2'] }] } }), options: opts(), invalidAt: [at('production.bake.minHealthyDatapoints', 'wave 3')] },
+  { name: 'integ-1 and integ--1', release: declaration({ pre: [{ name: 'integ-1', account: A, regions: ['us-west-2'] }, { name: 'integ--1', account: A, regions: ['us-west-2'] }] }), options: opts(), invalidAt: [at('preProduction[1].name', 'both become "integ-1"')] },
+  { name: 'pipeline name "..."', release: declaration(), options: opts('...'), invalidAt: [at('pipelineName', 'has no letter or digit')] },
   // Unhelpful messages
-  { name: 'Infinity minutes', release: release({ prod: { bake: { minutes: Infinity } } }), options: opts(), invalidAt: [at('production.bake.minutes', 'Infinity is not a finite number')] },
-  { name: 'an account id given as a number', release: release({ prod: { account: 123456789012 } }), options: opts(), invalidAt: [at('production.account', 'write it in quotes: "123456789012"')] },
-  { name: 'regions: false', release: release({ prod: { waves: [{ regions: false }] } }), options: opts(), invalidAt: [at('production.waves[0].regions', 'false is a boolean')] },
-  { name: 'a GovCloud region', release: release({ prod: { waves: [{ regions: ['us-gov-west-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].regions[0]', 'AWS GovCloud (US) region')] },
-  { name: 'a China region', release: release({ pre: [{ name: 'beta', account: A, regions: ['cn-north-1'] }] }), options: opts(), invalidAt: [at('preProduction[0].regions[0]', 'AWS China region')] },
-  { name: 'an ISO region', release: release({ prod: { waves: [{ regions: ['us-iso-east-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].regions[0]', 'AWS ISO (US) region')] },
-  { name: 'a 10,000-character time zone', release: release({ prod: { window: { timeZone: 'Europe/'.padEnd(10_000, 'x') } } }), options: opts(), invalidAt: [at('production.window.timeZone', '10000 characters')] },
+  { name: 'Infinity minutes', release: declaration({ prod: { bake: { minutes: Infinity } } }), options: opts(), invalidAt: [at('production.bake.minutes', 'Infinity is not a finite number')] },
+  { name: 'an account id given as a number', release: declaration({ prod: { account: 123456789012 } }), options: opts(), invalidAt: [at('production.account', 'write it in quotes: "123456789012"')] },
+  { name: 'regions: false', release: declaration({ prod: { waves: [{ regions: false }] } }), options: opts(), invalidAt: [at('production.waves[0].regions', 'false is a boolean')] },
+  { name: 'a GovCloud region', release: declaration({ prod: { waves: [{ regions: ['us-gov-west-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].regions[0]', 'AWS GovCloud (US) region')] },
+  { name: 'a China region', release: declaration({ pre: [{ name: 'beta', account: A, regions: ['cn-north-1'] }] }), options: opts(), invalidAt: [at('preProduction[0].regions[0]', 'AWS China region')] },
+  { name: 'an ISO region', release: declaration({ prod: { waves: [{ regions: ['us-iso-east-1'] }] } }), options: opts(), invalidAt: [at('production.waves[0].regions[0]', 'AWS ISO (US) region')] },
+  { name: 'a 10,000-character time zone', release: declaration({ prod: { window: { timeZone: 'Europe/'.padEnd(10_000, 'x') } } }), options: opts(), invalidAt: [at('production.window.timeZone', '10000 characters')] },
   // All at once
   {
     name: 'bake: null does not hide five other problems',
@@ -328,7 +329,7 @@ export const ISSUE_CASES: Case[] = [
 
 /** Valid declarations of the table: opt-in regions, every field set, custom stages between standard ones. */
 export const VALID_CASES: Case[] = [
-  { name: 'opt-in regions', release: release({ prod: { waves: [{ regions: ['af-south-1'] }, { regions: ['me-south-1'] }, { regions: ['ap-east-1'] }] } }), options: opts() },
+  { name: 'opt-in regions', release: declaration({ prod: { waves: [{ regions: ['af-south-1'] }, { regions: ['me-south-1'] }, { regions: ['ap-east-1'] }] } }), options: opts() },
   {
     name: 'every field set',
     release: {
@@ -338,7 +339,11 @@ export const VALID_CASES: Case[] = [
         { name: 'gamma', account: A, regions: ['us-east-1'], bake: { minutes: 30 } },
       ],
       production: {
-        account: B, oneBox: true, bake: { minutes: 45, minHealthyDatapoints: 15 }, oneBoxBake: { minutes: 20 }, maxWindowHoldMinutes: 10_020,
+        account: B,
+        oneBox: true,
+        bake: { minutes: 45, minHealthyDatapoints: 15 },
+        oneBoxBake: { minutes: 20 },
+        maxWindowHoldMinutes: 10_020,
         window: { timeZone: 'UTC', weekdays: ['MON', 'TUE'], startHour: 8, endHour: 18, blackouts: ['2026-12-24..2026-12-26'], publicHolidays: false },
         waves: [
           { name: 'Europe', account: B, regions: ['eu-west-1', 'eu-central-1'], bake: { minutes: 10_020 } },

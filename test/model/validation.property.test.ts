@@ -66,8 +66,9 @@ function planMismatches(release: any, plan: ReleasePlan): string[] {
     const account = production ? declared.account ?? release.production.account : declared.account;
     const oneBox = production ? release.production.oneBox ?? true : declared.oneBox ?? false;
     const early = w < RELEASE_DEFAULTS.earlyWaves;
+    const waveDefault = early ? RELEASE_DEFAULTS.earlyWaveBakeMinutes : RELEASE_DEFAULTS.laterWaveBakeMinutes;
     const fleetMinutes = production
-      ? declared.bake?.minutes ?? release.production.bake?.minutes ?? (early ? RELEASE_DEFAULTS.earlyWaveBakeMinutes : RELEASE_DEFAULTS.laterWaveBakeMinutes)
+      ? declared.bake?.minutes ?? release.production.bake?.minutes ?? waveDefault
       : declared.bake?.minutes ?? RELEASE_DEFAULTS.preProductionBakeMinutes;
     for (const region of stage.regions) {
       if (region.account !== account) wrong.push(`${stage.name}/${region.region}: account ${region.account} instead of ${account}`);
