@@ -82,6 +82,17 @@ const OTHER_PARTITIONS: ReadonlyArray<{ pattern: RegExp; partition: string; name
   { pattern: /^eusc-[a-z]+-[a-z]+-\d+$/, partition: 'aws-eusc', name: 'AWS European Sovereign Cloud' },
 ];
 
+/**
+ * Commercial regions AWS has announced (aws-cdk-lib's region table lists them) whose location this
+ * version does not know, so it has no time zone or holiday calendar to default a window to.
+ */
+const REGIONS_WITHOUT_LOCAL_FACTS: readonly string[] = ['me-west-1'];
+
+/** Commercial regions named by AWS that the model cannot deploy to yet (no local facts). */
+export function regionsWithoutLocalFacts(): string[] {
+  return [...REGIONS_WITHOUT_LOCAL_FACTS];
+}
+
 /** The partition of a region outside `aws`, e.g. GovCloud for `us-gov-west-1`; `undefined` otherwise. */
 export function otherPartition(region: string): { partition: string; name: string } | undefined {
   return OTHER_PARTITIONS.find((p) => p.pattern.test(region));
@@ -97,6 +108,9 @@ export function regionProblem(region: string): string | undefined {
   const other = otherPartition(region);
   if (other) {
     return `${shown} is an ${other.name} region (partition ${other.partition}); cdk-wave-pipelines supports only the commercial partition (aws) so far: deploy it from a pipeline of its own partition, or remove it`;
+  }
+  if (REGIONS_WITHOUT_LOCAL_FACTS.includes(region)) {
+    return `${shown} is an AWS region this version of cdk-wave-pipelines does not support yet (it knows no local time zone or holiday calendar for it): deploy it from another pipeline, or upgrade cdk-wave-pipelines`;
   }
   const suggestion = suggestRegion(region);
   return `${shown} is not an AWS region${suggestion ? `; did you mean "${suggestion}"?` : '; use a region name such as "us-east-1" (see `aws ec2 describe-regions --all-regions`)'}`;
