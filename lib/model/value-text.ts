@@ -31,7 +31,7 @@ function render(value: unknown, depth: number): string {
       break;
   }
   if (Array.isArray(value)) {
-    if (depth === 0) return `[...${value.length} items]`;
+    if (depth === 0) return `[${value.length} item${value.length === 1 ? '' : 's'}]`;
     const items = value.slice(0, 3).map((v) => render(v, depth - 1));
     if (value.length > 3) items.push(`...${value.length - 3} more`);
     return `[${items.join(', ')}]`;
