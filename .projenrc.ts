@@ -91,5 +91,5 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', 'schema/*.schema.json', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
 project.synth();

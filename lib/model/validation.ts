@@ -112,8 +112,8 @@ export function validateRelease(decl: unknown, options: unknown, facts: Pipeline
   const opts = (rules.here('options') && options !== null && typeof options === 'object' ? options : {}) as Record<string, unknown>;
   const stacksPerTarget = shape?.stacksPerTarget
     ?? (rules.here('stacksPerTarget') && typeof opts.stacksPerTarget === 'number' ? opts.stacksPerTarget : 1);
-  if (rules.here('stacksPerTarget') && typeof opts.stacksPerTarget === 'number' && opts.stacksPerTarget < 1) {
-    rules.add('stacksPerTarget', `${valueText(opts.stacksPerTarget)} is less than 1; a deployment target has at least one stack`);
+  if (rules.here('stacksPerTarget') && typeof opts.stacksPerTarget === 'number' && !(Number.isInteger(opts.stacksPerTarget) && opts.stacksPerTarget >= 1)) {
+    rules.add('stacksPerTarget', `${valueText(opts.stacksPerTarget)} is not a whole number of 1 or more; use the number of stacks in each deployment target, e.g. 1`);
   }
   let pipelineName: string | undefined;
   if (options !== undefined && rules.here('pipelineName') && typeof opts.pipelineName === 'string') {
