@@ -272,8 +272,9 @@ export class ReleaseMonitor extends Construct {
    * and the manifest parameter holds at most 8 KB in the advanced tier
    * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
    * `WavePipeline` reports these with every other problem of the declaration.
+   * @internal
    */
-  public limitProblems(): Array<{ path: string; message: string }> {
+  public _limitProblems(): Array<{ path: string; message: string }> {
     const problems: Array<{ path: string; message: string }> = [];
     const where = `ReleaseMonitor(${this.node.path})`;
     const children = this.alarms.length + this.canaryAlarms.length;
@@ -342,11 +343,13 @@ export class ReleaseMonitor extends Construct {
 
   private grantRead() {
     const stack = cdk.Stack.of(this);
-    const watched = [this.healthAlarm, ...this.alarms, ...this.canaryAlarms];
+    // DescribeAlarmHistory returns a composite alarm's history (the release-health alarm is one)
+    // only to a cloudwatch:DescribeAlarmHistory permission scoped to "*":
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadAlarms',
       actions: ['cloudwatch:DescribeAlarmHistory'],
-      resources: watched.map((a) => a.alarmArn),
+      resources: ['*'],
     }));
     // DescribeAlarms and GetMetricData do not support resource-level permissions (IAM service
     // authorization reference), so "*" is the narrowest resource possible; both are read-only.

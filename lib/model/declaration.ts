@@ -52,6 +52,7 @@ export enum ValidationKind {
 export interface DeploymentWindowSpec {
   /**
    * IANA time zone name, e.g. `Europe/Dublin`.
+   * @maxLength 64
    * @default - the local time zone of the region being deployed
    */
   readonly timeZone?: string;
@@ -62,11 +63,17 @@ export interface DeploymentWindowSpec {
   readonly weekdays?: Weekday[];
   /**
    * Local hour at which the window opens, 0-23.
+   * @asType integer
+   * @minimum 0
+   * @maximum 23
    * @default 9
    */
   readonly startHour?: number;
   /**
    * Local hour at which the window closes, 1-24 (exclusive).
+   * @asType integer
+   * @minimum 1
+   * @maximum 24
    * @default 17
    */
   readonly endHour?: number;
@@ -84,6 +91,7 @@ export interface DeploymentWindowSpec {
   readonly publicHolidays?: boolean;
   /**
    * Public-holiday calendar to use, as an ISO 3166 country code (optionally `CC-STATE`).
+   * @maxLength 64
    * @default - the country of the region being deployed
    */
   readonly holidayCountry?: string;
@@ -93,12 +101,16 @@ export interface DeploymentWindowSpec {
 export interface BakeSpec {
   /**
    * Minutes the health signal must stay OK after the deployment.
+   * @asType integer
+   * @minimum 0
    * @default - depends on the stage; see `ReleasePlan` defaults
    */
   readonly minutes?: number;
   /**
    * Healthy datapoints every watched metric must have produced during the bake, besides the
    * elapsed time.
+   * @asType integer
+   * @minimum 0
    * @default 0
    */
   readonly minHealthyDatapoints?: number;
@@ -124,6 +136,13 @@ export interface BakeSpec {
    * @default 60
    */
   readonly trafficWaitMinutes?: number;
+  /**
+   * Whether every canary the target's `ReleaseMonitor` watches must complete a run during the
+   * bake. A canary that stopped running keeps its alarm OK, so without runs nothing watches the
+   * target; set `false` only for canaries that run less often than the bake lasts.
+   * @default true
+   */
+  readonly requireCanaryRuns?: boolean;
 }
 
 /** A test run after a pre-production deployment, e.g. integration or load tests. */
@@ -137,6 +156,13 @@ export interface ValidationSpec {
    * @default ValidationKind.INTEGRATION
    */
   readonly kind?: ValidationKind;
+  /**
+   * Environment variables set from the deployed stage's CloudFormation outputs (CDK Pipelines
+   * `envFromCfnOutputs`): variable name -> construct id of a `CfnOutput` in the stage your
+   * factory builds for the target, e.g. `{ API_URL: 'ApiUrl' }`.
+   * @default - none
+   */
+  readonly outputs?: { [variable: string]: string };
 }
 
 /** A pre-production stage: alpha, beta, gamma, zeta, or a custom name between them. */
@@ -193,6 +219,11 @@ export interface WaveSpec {
    * @default - `ProductionSpec.window`
    */
   readonly window?: DeploymentWindowSpec;
+  /**
+   * Tests run after the fleet deployment of each region of the wave, before its bake.
+   * @default - `ProductionSpec.validations`
+   */
+  readonly validations?: ValidationSpec[];
 }
 
 /** Production: waves of regions, each region with an optional one-box first. */
@@ -220,12 +251,20 @@ export interface ProductionSpec {
   /** Default one-box bake of every wave. @default - 30 minutes in the first two waves, 15 after */
   readonly oneBoxBake?: BakeSpec;
   /**
+   * Default validations of every wave: tests run after the fleet deployment of each region,
+   * before its bake (e.g. smoke tests against the production endpoint).
+   * @default - none
+   */
+  readonly validations?: ValidationSpec[];
+  /**
    * Default deployment window of every wave.
    * @default - Monday to Thursday, 09:00-17:00 region-local time, closed on public holidays
    */
   readonly window?: DeploymentWindowSpec;
   /**
    * Fail a wave whose window stays closed for longer than this many minutes, without deploying.
+   * @asType integer
+   * @minimum 1
    * @default 7200 (five days: a release reaching a Mon-Thu window on Thursday evening waits until Monday, or Tuesday after a holiday)
    */
   readonly maxWindowHoldMinutes?: number;

@@ -46,6 +46,11 @@ export interface PlannedBake {
   readonly noTraffic?: string;
   /** With `noTraffic` FAIL, minutes past the bake time the requests may take; absent = 60. */
   readonly trafficWaitMinutes?: number;
+  /**
+   * `false`: a watched canary that completed no run during the bake only warns. Absent (the
+   * default) = such a bake fails.
+   */
+  readonly requireCanaryRuns?: boolean;
 }
 
 /** Kinds of deployment target. */
@@ -66,11 +71,13 @@ export interface PlannedTarget {
   readonly bake: PlannedBake;
 }
 
-/** A validation step run after a region of a pre-production stage is deployed. */
+/** A validation step run after a region's fleet is deployed, before its bake. */
 export interface PlannedValidation {
   readonly name: string;
   readonly kind: string;
   readonly commands: string[];
+  /** Environment variable -> construct id of a `CfnOutput` of the target's stage; absent = none. */
+  readonly outputs?: { [variable: string]: string };
 }
 
 /** One region of a stage: window gate, optional one-box, fleet, validations. */

@@ -1,11 +1,11 @@
 import { BakePreset, presetWaveBake } from './bake-presets';
-import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind } from './declaration';
+import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind, ValidationSpec } from './declaration';
 import { defaultStopSwitchName, targetId } from './naming';
 import {
-  PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND,
+  PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, PlannedValidation, ReleasePlan, STAGE_KIND, TARGET_KIND,
 } from './plan';
 import { REQUEST_DEFAULTS } from './request-bake';
-import { defaultWaveName, QuotaShape, ReleaseValidationError, validateDeclaration } from './validation';
+import { defaultWaveName, PipelineFacts, ReleaseValidationError, validateRelease } from './validation';
 import { resolveWindow } from './window';
 
 /** Where the pipeline lives; names of pipeline-level resources. */
@@ -50,14 +50,11 @@ export const RELEASE_DEFAULTS = {
 
 /**
  * Validates a declaration and resolves every default into the ordered plan the pipeline runs.
- * Throws `ReleaseValidationError` listing every problem at once.
+ * Throws `ReleaseValidationError` listing every problem at once (of the declaration, the options
+ * and the pipeline `facts`).
  */
-export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions): ReleasePlan {
-  const shape: QuotaShape = { stacksPerTarget: options.stacksPerTarget ?? 1 };
-  const problems = validateDeclaration(decl, shape);
-  if (!options.pipelineName || !/^[A-Za-z0-9.@_-]{1,100}$/.test(options.pipelineName)) {
-    problems.push({ path: 'pipelineName', message: `${JSON.stringify(options.pipelineName)} is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-"` });
-  }
+export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions, facts: PipelineFacts = {}): ReleasePlan {
+  const problems = validateRelease(decl, options ?? null, facts);
   if (problems.length > 0) throw new ReleaseValidationError(problems);
 
   const stages: PlannedStage[] = [];
@@ -72,11 +69,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
         account: pre.account,
         oneBox: pre.oneBox ? target(pre.name, region, pre.account, TARGET_KIND.ONE_BOX, bake) : undefined,
         fleet: target(pre.name, region, pre.account, TARGET_KIND.FLEET, bake),
-        validations: (pre.validations ?? []).map((v) => ({
-          name: v.name,
-          kind: v.kind ?? ValidationKind.INTEGRATION,
-          commands: [...v.commands],
-        })),
+        validations: planValidations(pre.validations),
       })),
     });
   }
@@ -85,6 +78,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
   prod.waves.forEach((wave, w) => {
     const name = wave.name ?? defaultWaveName(w);
     const account = (wave.account ?? prod.account)!;
+    // QUICK gives the RELEASE_DEFAULTS minutes; a preset only fills bakes the declaration leaves out.
     const ladder = presetWaveBake(prod.bakePreset ?? BakePreset.QUICK, w);
     const fleetBake = resolveBake(wave.bake, prod.bake, ladder.fleetMinutes);
     const oneBoxBake = resolveBake(wave.oneBoxBake, prod.oneBoxBake, ladder.oneBoxMinutes);
@@ -98,7 +92,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
         window: resolveWindow(wave.window ?? prod.window, region),
         oneBox: (prod.oneBox ?? true) ? target(name, region, account, TARGET_KIND.ONE_BOX, oneBoxBake) : undefined,
         fleet: target(name, region, account, TARGET_KIND.FLEET, fleetBake),
-        validations: [],
+        validations: planValidations(wave.validations ?? prod.validations),
       })),
     });
   });
@@ -110,7 +104,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions)
     pipelineRegion: options.pipelineRegion ?? 'unknown',
     stopSwitchParameterName: options.stopSwitchParameterName ?? defaultStopSwitchName(options.pipelineName),
     maxWindowHoldMinutes: prod.maxWindowHoldMinutes ?? RELEASE_DEFAULTS.maxWindowHoldMinutes,
-    bakePreset: prod.bakePreset ?? BakePreset.QUICK,
+    ...(prod.bakePreset !== undefined ? { bakePreset: prod.bakePreset } : {}),
     stages,
   };
 }
@@ -120,12 +114,33 @@ function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined,
     minutes: own?.minutes ?? inherited?.minutes ?? defaultMinutes,
     minHealthyDatapoints: own?.minHealthyDatapoints ?? inherited?.minHealthyDatapoints ?? 0,
     noData: own?.noData ?? inherited?.noData ?? NoDataPolicy.FAIL,
-    minRequests: own?.minRequests ?? inherited?.minRequests ?? 0,
-    noTraffic: own?.noTraffic ?? inherited?.noTraffic ?? REQUEST_DEFAULTS.noTraffic,
-    trafficWaitMinutes: own?.trafficWaitMinutes ?? inherited?.trafficWaitMinutes ?? REQUEST_DEFAULTS.trafficWaitMinutes,
+    ...resolveRequests(own, inherited),
+    // written only when turned off, so plans (and their snapshots) of the default stay as they were
+    ...((own?.requireCanaryRuns ?? inherited?.requireCanaryRuns) === false ? { requireCanaryRuns: false } : {}),
   };
 }
 
 function target(stageName: string, region: string, account: string, kind: string, bake: PlannedBake): PlannedTarget {
   return { id: targetId(stageName, region, kind), kind, stageName, region, account, bake };
+}
+
+function planValidations(specs: ValidationSpec[] | undefined): PlannedValidation[] {
+  return (specs ?? []).map((v) => ({
+    name: v.name,
+    kind: v.kind ?? ValidationKind.INTEGRATION,
+    commands: [...v.commands],
+    // Written only when given, so plans without outputs keep their shape.
+    ...(v.outputs && Object.keys(v.outputs).length > 0 ? { outputs: { ...v.outputs } } : {}),
+  }));
+}
+
+/** The request fields, written only when the bake waits for requests, so other plans stay as they were. */
+function resolveRequests(own: BakeSpec | undefined, inherited: BakeSpec | undefined): Pick<PlannedBake, 'minRequests' | 'noTraffic' | 'trafficWaitMinutes'> {
+  const minRequests = own?.minRequests ?? inherited?.minRequests ?? 0;
+  if (minRequests <= 0) return {};
+  return {
+    minRequests,
+    noTraffic: own?.noTraffic ?? inherited?.noTraffic ?? REQUEST_DEFAULTS.noTraffic,
+    trafficWaitMinutes: own?.trafficWaitMinutes ?? inherited?.trafficWaitMinutes ?? REQUEST_DEFAULTS.trafficWaitMinutes,
+  };
 }
