@@ -102,8 +102,9 @@ describe('bake presets', () => {
       message = (e as Error).message;
     }
     expect(message).toContain('production.oneBoxBake.minRequests: -1 must be a whole number of requests between 0 and 10000000, e.g. 100');
-    expect(message).toContain('production.oneBoxBake.noTraffic: "WAIT" is not a NoTrafficPolicy; use "HOLD" or "FAIL"');
+    expect(message).toContain('production.oneBoxBake.noTraffic: "WAIT" is not one of "HOLD", "FAIL"');
     expect(message).toContain('production.oneBoxBake.trafficWaitMinutes: 1.5 must be whole minutes between 0 and 10080 (a week), e.g. 60');
-    expect(message).toContain('production.bakePreset: "AMAZON" is not a BakePreset; use "QUICK" or "BUILDERS_LIBRARY"');
+    expect(message).toContain('production.bakePreset: "AMAZON" is not one of "QUICK", "BUILDERS_LIBRARY"; use one of them');
+    expect(message).toMatch(/^Invalid release declaration \(4 problems\):/);
   });
 });
