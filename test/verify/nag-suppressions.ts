@@ -111,7 +111,7 @@ export const NAG_SUPPRESSIONS: NagSuppression[] = [
   },
   {
     source: 'cdk-wave-pipelines',
-    paths: new RegExp(`${SERVICE_STACK}ReleaseMonitor/MonitorRole/DefaultPolicy/Resource$`),
+    paths: new RegExp(`${SERVICE_STACK}(ReleaseMonitor|OneBoxMonitor|FleetMonitor)/MonitorRole/DefaultPolicy/Resource$`),
     findings: ['AwsSolutions-IAM5[Resource::*]'],
     reason: 'ReleaseMonitor: cloudwatch:DescribeAlarms must be scoped to "*" to return composite alarms (the health signal is one), '
       + 'and cloudwatch:GetMetricData has no resource-level permissions; both are read-only.',
