@@ -101,13 +101,28 @@ export const NAG_SUPPRESSIONS: NagSuppression[] = [
       + 'The artifacts bucket holds only canary screenshots and HAR files.',
   },
 
+  {
+    source: 'aws-cdk-lib/pipelines',
+    paths: new RegExp(`${CDK_PIPELINE}Assets/FileRole/DefaultPolicy/Resource$`),
+    findings: [
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:us-east-1:111111111111:report-group/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:/aws/codebuild/*]',
+    ],
+    reason: 'CDK Pipelines\' file-asset publishing role (the example has file assets since LambdaOneBox ships its alias-shift handler): '
+      + 'it assumes the targets\' bootstrap file-publishing roles, which it can only name by pattern, and writes the logs and reports of its CodeBuild projects.',
+  },
+
   // --- cdk-wave-pipelines constructs: what the design needs. ---
   {
     source: 'cdk-wave-pipelines',
-    paths: new RegExp(`${SERVICE_STACK}ReleaseMonitor/[A-Za-z0-9]+/ServiceRole/Resource$`),
-    findings: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]'],
-    reason: 'ReleaseMonitor.deployLambdaGradually: the CodeDeploy service role of a Lambda deployment group uses AWSCodeDeployRoleForLambdaLimited, '
-      + 'the narrowest policy AWS maintains for it (invoke hooks named CodeDeployHook_*, update aliases, read alarms).',
+    paths: new RegExp(`${SERVICE_STACK}Release/(ShiftHandler|Provider/framework-onEvent)/ServiceRole/(DefaultPolicy/)?Resource$`),
+    findings: [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      /^AwsSolutions-IAM5\[Resource::<ReleaseShiftHandler[0-9A-F]{8}\.Arn>:\*\]$/,
+    ],
+    reason: 'LambdaOneBox: its alias-shift handler and the CDK custom-resource provider framework write only their own logs (basic-execution managed policy); '
+      + 'the framework invokes exactly the shift handler, any of its versions (<handler>:*), as aws-cdk-lib/custom-resources grants it.',
   },
   {
     source: 'cdk-wave-pipelines',

@@ -135,7 +135,9 @@ describe('IAM policies of our constructs', () => {
   ];
 
   test('covers the controller role and the monitor role (and event forwarding role) of every target', () => {
-    expect(monitors.map((m) => m.target.id).sort()).toEqual(targets.map((t) => t.id).sort());
+    // A one-box and its fleet deploy one stack (the example's one-box shares the endpoint), so each
+    // target's monitor is synthesized in both stages of its region: the same resources, deployed once.
+    expect([...new Set(monitors.map((m) => m.target.id))].sort()).toEqual(targets.map((t) => t.id).sort());
     const policies = new Set(grants.map((g) => g.policy));
     expect(policies).toContain('OrdersPipeline/Pipeline/Controller/Role/DefaultPolicy/Resource');
     for (const m of monitors) expect(policies).toContain(`${m.node.path}/MonitorRole/DefaultPolicy/Resource`);
@@ -168,6 +170,7 @@ describe('IAM policies of our constructs', () => {
     const assume = grants.filter((g) => g.owner === 'ReleaseController' && g.actions.includes('sts:AssumeRole'));
     expect(assume).toHaveLength(1);
     expect(assume[0].actions).toEqual(['sts:AssumeRole']);
-    expect([...assume[0].resources].sort()).toEqual(monitors.map((m) => `arn:aws:iam::${m.target.account}:role/${(m.monitorRole.node.defaultChild as iam.CfnRole).roleName}`).sort());
+    const roles = new Set(monitors.map((m) => `arn:aws:iam::${m.target.account}:role/${(m.monitorRole.node.defaultChild as iam.CfnRole).roleName}`));
+    expect([...assume[0].resources].sort()).toEqual([...roles].sort());
   });
 });
