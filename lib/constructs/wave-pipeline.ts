@@ -49,6 +49,31 @@ export interface WavePipelineProps {
   readonly executionMode?: codepipeline.ExecutionMode;
   /** Defaults for every CodeBuild project of the pipeline (synth, assets, validations). @default - CDK Pipelines defaults */
   readonly codeBuildDefaults?: pipelines.CodeBuildOptions;
+  /**
+   * Steps of your own in a stage (`ShellStep`, `CodeBuildStep`, `ManualApprovalStep`, ...): `pre`
+   * run after the stage's window gate and before any deployment, `post` after every region of the
+   * stage baked. The plan and `wave-pipelines plan` show them.
+   * @default - none
+   */
+  readonly stageSteps?: StageSteps[];
+}
+
+/** Steps of your own in one stage of a `WavePipeline`. */
+export interface StageSteps {
+  /** Name of the stage (pre-production stage or production wave, e.g. `gamma`, `Prod-Wave-1`). */
+  readonly stageName: string;
+  /** Run after the stage's window gate, before any deployment. @default - none */
+  readonly pre?: pipelines.Step[];
+  /** Run after every region of the stage baked. @default - none */
+  readonly post?: pipelines.Step[];
+}
+
+/** What the plan calls a step of your own. */
+function stepKind(step: pipelines.Step): string {
+  if (step instanceof pipelines.ManualApprovalStep) return 'MANUAL_APPROVAL';
+  if (step instanceof pipelines.CodeBuildStep) return 'CODE_BUILD';
+  if (step instanceof pipelines.ShellStep) return 'SHELL';
+  return 'STEP';
 }
 
 /**
@@ -96,6 +121,11 @@ export class WavePipeline extends Construct {
         pipelineAccount: stack.account,
         pipelineRegion: stack.region,
         stopSwitchParameterName: props.stopSwitchParameterName,
+        customSteps: (props.stageSteps ?? []).map((x) => ({
+          stageName: x.stageName,
+          pre: (x.pre ?? []).map((step) => ({ name: step.id, kind: stepKind(step) })),
+          post: (x.post ?? []).map((step) => ({ name: step.id, kind: stepKind(step) })),
+        })),
       }, {
         pipelineStack: { name: stack.stackName, hasEnvironment: !cdk.Token.isUnresolved(stack.account) && !cdk.Token.isUnresolved(stack.region) },
         executionMode: props.executionMode,
@@ -118,7 +148,7 @@ export class WavePipeline extends Construct {
       codeBuildDefaults: props.codeBuildDefaults,
     });
 
-    for (const stage of this.plan.stages) this.addPlannedStage(stage, props.stageFactory, problems);
+    for (const stage of this.plan.stages) this.addPlannedStage(stage, props.stageFactory, problems, props.stageSteps ?? []);
     this.checkStackCount(props.release, problems);
     if (problems.length > 0) throw new ReleaseValidationError(problems);
 
@@ -153,7 +183,7 @@ export class WavePipeline extends Construct {
   }
 
   /** Renders one stage of the model's layout (`stageLayout`): the order and timeouts are decided there. */
-  private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[]) {
+  private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[], stageSteps: StageSteps[]) {
     const layout = stageLayout(stage);
     const wave = this.codePipeline.addWave(stage.name);
     // CDK Pipelines names a wave holding a single stage deployment after that deployment: pass our
@@ -166,7 +196,18 @@ export class WavePipeline extends Construct {
     // One window gate for the whole wave: CodePipeline starts the regions of a stage together (run
     // orders), so the wave may only start at an instant when every region's window is open.
     const windowGate = layout.actions.find((a) => a.kind === LayoutActionKind.WINDOW_GATE);
-    if (windowGate) wave.addPre(this.windowStep(stage, windowGate));
+    const gateStep = windowGate ? this.windowStep(stage, windowGate) : undefined;
+    if (gateStep) wave.addPre(gateStep);
+    // Steps of your own, where the layout places them: pre after the window gate, post at the end.
+    const own = stageSteps.filter((x) => x.stageName === stage.name);
+    for (const action of layout.actions.filter((a) => a.kind === LayoutActionKind.PRE_STEP)) {
+      const step = own.flatMap((x) => x.pre ?? []).find((x) => x.id === action.name)!;
+      if (gateStep) step.addStepDependency(gateStep);
+      wave.addPre(step);
+    }
+    for (const action of layout.actions.filter((a) => a.kind === LayoutActionKind.POST_STEP)) {
+      wave.addPost(own.flatMap((x) => x.post ?? []).find((x) => x.id === action.name)!);
+    }
     for (const region of stage.regions) {
       const mine = layout.actions.filter((a) => a.region === region.region);
       const bakeOf = (target: PlannedTarget) => {

@@ -86,6 +86,24 @@ export interface PlannedRegion {
   readonly validations: PlannedValidation[];
 }
 
+/** A step of your own placed before or after a stage's deployments (a `ShellStep`, `CodeBuildStep`, `ManualApprovalStep`...). */
+export interface PlannedStep {
+  /** Step id, the action name in the pipeline. */
+  readonly name: string;
+  /** `SHELL`, `CODE_BUILD`, `MANUAL_APPROVAL` or `STEP` (any other). */
+  readonly kind: string;
+}
+
+/** Steps of your own in one stage: `pre` run after its window gate and before any deployment, `post` after every region baked. */
+export interface CustomStepPlacement {
+  /** Name of the stage (pre-production stage or production wave). */
+  readonly stageName: string;
+  /** @default - none */
+  readonly pre?: PlannedStep[];
+  /** @default - none */
+  readonly post?: PlannedStep[];
+}
+
 /** One CodePipeline stage: a pre-production stage or a production wave. Regions run in parallel. */
 export interface PlannedStage {
   /** CodePipeline stage name. */
@@ -95,6 +113,10 @@ export interface PlannedStage {
   /** 1-based wave number in production; 0 in pre-production. */
   readonly wave: number;
   readonly regions: PlannedRegion[];
+  /** Steps of your own before the stage's deployments (after its window gate); absent = none. */
+  readonly preSteps?: PlannedStep[];
+  /** Steps of your own after every region of the stage baked; absent = none. */
+  readonly postSteps?: PlannedStep[];
 }
 
 /** The whole release, in pipeline order. */
