@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -6,6 +5,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
 import { GateStep } from './gate-step';
+import { markSynthAttempt, writePlanFileOnSynth } from './plan-file-writer';
 import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
@@ -63,7 +63,7 @@ export class WavePipeline extends Construct {
   public readonly codePipeline: pipelines.CodePipeline;
   /** The Lambda function and rules that open and fail the bake and window gates. */
   public readonly controller: ReleaseController;
-  /** Path of the plan file written into the cloud assembly. */
+  /** Path of the plan file, written into the cloud assembly when the app synthesizes. */
   public readonly planFile: string;
 
   private readonly stages = new Map<string, cdk.Stage>();
@@ -71,6 +71,7 @@ export class WavePipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
+    if (typeof props.pipelineName === 'string') markSynthAttempt(cdk.Stage.of(this)!.outdir, props.pipelineName);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
     if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
@@ -118,8 +119,7 @@ export class WavePipeline extends Construct {
       stagingDirectory: path.join(outdir, '.wave-pipelines', this.plan.pipelineName),
     });
     this.planFile = path.join(outdir, planFileName(this.plan.pipelineName));
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(this.planFile, JSON.stringify(this.plan, null, 2) + '\n');
+    writePlanFileOnSynth(this, this.planFile, this.plan);
   }
 
   /** The underlying `codepipeline.Pipeline` (escape hatch). */
