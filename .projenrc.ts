@@ -42,6 +42,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts',
     '@aws-sdk/client-synthetics',
     '@smithy/util-retry',
+    // Reads the headless Chromium screenshots of the timeline picture in test/cli.
+    'pngjs@7.0.0',
+    '@types/pngjs@6.0.5',
   ],
   bin: { 'wave-pipelines': 'lib/cli/main.js' },
   jestOptions: {
@@ -76,6 +79,16 @@ project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
   exec: 'ts-node --transpile-only scripts/run-example.ts',
   receiveArgs: true,
+});
+// The timeline pictures at three spans through headless Chromium, kept in bench/out/timeline; the
+// week-long one is the README's picture.
+project.addTask('timeline:screenshots', {
+  description: 'Screenshot the timeline picture at three spans with headless Chromium and refresh docs/example-timeline-week.png',
+  env: { TIMELINE_SCREENSHOTS_DIR: 'bench/out/timeline', REQUIRE_CHROMIUM: '1' },
+  steps: [
+    { exec: 'jest --coverage=false test/cli/timeline-screenshots.test.ts' },
+    { exec: 'cp bench/out/timeline/timeline-week.png docs/example-timeline-week.png' },
+  ],
 });
 project.addTask('bench', {
   description: 'Benchmarks with ratios against a baseline measured in the same run',
