@@ -25,6 +25,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   docgen: true,
+  // Python users get the same constructs through jsii; CI generates the module offline
+  // (jsii-pacmak --code-only) and checks what it exposes. Nothing is published from here.
+  publishToPypi: { distName: 'cdk-wave-pipelines', module: 'cdk_wave_pipelines' },
   bundledDeps: ['luxon', 'date-holidays'],
   devDeps: [
     '@types/luxon',
