@@ -5,16 +5,15 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 /** Options of `PipelineSnapshot.templates`. */
 export interface PipelineSnapshotOptions {
   /**
-   * Replace every hash that follows from the content of your code or images with a placeholder, so
-   * that a change to your Lambda code or Docker image does not churn the snapshot of every pipeline
-   * stage:
-   * - asset hashes (64 hex characters, also inside S3 keys, image tags and the asset publishing
-   *   commands of the pipeline) become `[ASSET HASH]`;
-   * - the suffix CDK adds to an asset's publishing id for one destination
-   *   (`<asset hash>:<account>-<region>-<8 hex>`) becomes `[ASSET HASH]`;
-   * - the content hash CDK appends to the logical id of a Lambda function's `currentVersion` and of an
-   *   API Gateway deployment (`<id><8 HEX><32 hex>`) becomes `[VERSION HASH]`.
-   * What your code is configured with (memory, environment, the API's routes) stays in the snapshot.
+   * Replace every hash that follows from the content of your code or images with a placeholder.
+   *
+   * Without it, a change to your Lambda code or Docker image churns the snapshot of every pipeline
+   * stage. Asset hashes (64 hex characters, also inside S3 keys, image tags and the asset publishing
+   * commands of the pipeline) and the destination suffix of an asset's publishing id
+   * (`<asset hash>:<account>-<region>-<8 hex>`) become `[ASSET HASH]`; the content hash CDK appends
+   * to the logical id of a Lambda function's `currentVersion` and of an API Gateway deployment
+   * (`<id><8 HEX><32 hex>`) becomes `[VERSION HASH]`. What your code is configured with (memory,
+   * environment, the API's routes) stays in the snapshot.
    * @default true
    */
   readonly normalizeAssetHashes?: boolean;
