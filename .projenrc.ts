@@ -34,7 +34,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     'aws-cdk',
     'cdk-nag',
-    '@aws-cdk/aws-service-spec',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     '@aws-sdk/client-cloudwatch',
@@ -45,6 +44,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts',
     '@aws-sdk/client-synthetics',
     '@smithy/util-retry',
+    '@smithy/service-error-classification@4.6.2',
     // Reads the headless Chromium screenshots of the timeline picture in test/cli.
     'pngjs@7.0.0',
     '@types/pngjs@6.0.5',

@@ -97,6 +97,13 @@ export interface BakeSpec {
    * @default NoDataPolicy.FAIL
    */
   readonly noData?: NoDataPolicy;
+  /**
+   * Whether every canary the target's `ReleaseMonitor` watches must complete a run during the
+   * bake. A canary that stopped running keeps its alarm OK, so without runs nothing watches the
+   * target; set `false` only for canaries that run less often than the bake lasts.
+   * @default true
+   */
+  readonly requireCanaryRuns?: boolean;
 }
 
 /** A test run after a pre-production deployment, e.g. integration or load tests. */

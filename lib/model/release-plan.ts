@@ -118,6 +118,8 @@ function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined,
     minutes: own?.minutes ?? inherited?.minutes ?? defaultMinutes,
     minHealthyDatapoints: own?.minHealthyDatapoints ?? inherited?.minHealthyDatapoints ?? 0,
     noData: own?.noData ?? inherited?.noData ?? NoDataPolicy.FAIL,
+    // written only when turned off, so plans (and their snapshots) of the default stay as they were
+    ...((own?.requireCanaryRuns ?? inherited?.requireCanaryRuns) === false ? { requireCanaryRuns: false } : {}),
   };
 }
 
