@@ -28,7 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Python users get the same constructs through jsii; CI generates the module offline
   // (jsii-pacmak --code-only) and checks what it exposes. Nothing is published from here.
   publishToPypi: { distName: 'cdk-wave-pipelines', module: 'cdk_wave_pipelines' },
-  bundledDeps: ['luxon', 'date-holidays'],
+  bundledDeps: ['luxon', 'date-holidays', 'ajv@8.20.0'],
   devDeps: [
     '@types/luxon',
     'esbuild',
@@ -45,6 +45,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-synthetics',
     '@smithy/util-retry',
     '@smithy/service-error-classification@4.6.2',
+    'ts-json-schema-generator@2.10.0',
+    'fast-check@4.11.0',
     // Reads the headless Chromium screenshots of the timeline picture in test/cli.
     'pngjs@7.0.0',
     '@types/pngjs@6.0.5',
@@ -63,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: { compilerOptions: { esModuleInterop: true } },
   gitignore: [
     '/lib/**/*.js', '/lib/**/*.d.ts', '!/lib/**/*.lambda.ts',
-    '/assets/runtime/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
+    '/assets/runtime/', '/schema/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
   ],
   npmignoreEnabled: true,
 });
@@ -73,6 +75,13 @@ const bundle = project.addTask('bundle:runtime', {
   description: 'Bundle the Lambda handlers in lib/runtime with esbuild into assets/runtime/<name>/index.js',
   exec: 'ts-node --transpile-only scripts/bundle-runtime.ts',
 });
+// The JSON Schemas of the declaration and the plan come from the TypeScript types; the model checks
+// against them and the Lambda bundles inline them, so they are generated first.
+const schema = project.addTask('schema', {
+  description: 'Generate the JSON Schemas (schema/*.schema.json) from the TypeScript types of the declaration and the plan',
+  exec: 'ts-node --transpile-only scripts/generate-schema.ts',
+});
+project.preCompileTask.spawn(schema);
 project.preCompileTask.spawn(bundle);
 // `npm test` is the README's one command: it builds (jsii included), tests and lints.
 project.testTask.prependSpawn(project.compileTask);
@@ -98,5 +107,5 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
 project.synth();

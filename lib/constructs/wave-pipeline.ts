@@ -85,27 +85,27 @@ export class WavePipeline extends Construct {
     WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
-    if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
-      problems.push({ path: 'env', message: `the stack ${stack.stackName} has no explicit account and region; target accounts trust the pipeline's account by id: give the pipeline stack env: { account: "123456789012", region: "us-east-1" }` });
-    }
     const sameName = WavePipeline.inApp(this).filter((other) => other !== this && other.pipelineName === props.pipelineName);
-    if (sameName.length > 0) {
-      problems.push({
-        path: 'pipelineName',
-        message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
+    const appProblems: Problem[] = sameName.length === 0 ? [] : [{
+      path: 'pipelineName',
+      message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
+    }];
+    // The pipeline's own facts are checked with the declaration: one error lists every problem.
+    try {
+      this.plan = buildReleasePlan(props.release, {
+        pipelineName: props.pipelineName,
+        pipelineAccount: stack.account,
+        pipelineRegion: stack.region,
+        stopSwitchParameterName: props.stopSwitchParameterName,
+      }, {
+        pipelineStack: { name: stack.stackName, hasEnvironment: !cdk.Token.isUnresolved(stack.account) && !cdk.Token.isUnresolved(stack.region) },
+        executionMode: props.executionMode,
       });
+    } catch (err) {
+      if (err instanceof ReleaseValidationError && appProblems.length > 0) throw new ReleaseValidationError([...appProblems, ...err.problems]);
+      throw err;
     }
-    if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
-      problems.push({ path: 'executionMode', message: 'PARALLEL is not supported: it has no stage lock, so two releases could deploy and roll back the same region at once; use SUPERSEDED (default) or QUEUED' });
-    }
-    if (problems.length > 0) throw new ReleaseValidationError(problems);
-
-    this.plan = buildReleasePlan(props.release, {
-      pipelineName: props.pipelineName,
-      pipelineAccount: stack.account,
-      pipelineRegion: stack.region,
-      stopSwitchParameterName: props.stopSwitchParameterName,
-    });
+    if (appProblems.length > 0) throw new ReleaseValidationError(appProblems);
 
     this.decisionLog = decisionLogUrl(stack.region, this.plan.pipelineName);
     this.codePipeline = new pipelines.CodePipeline(this, 'Pipeline', {
