@@ -25,6 +25,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   docgen: true,
+  // Python users get the same constructs through jsii; CI generates the module offline
+  // (jsii-pacmak --code-only) and checks what it exposes. Nothing is published from here.
+  publishToPypi: { distName: 'cdk-wave-pipelines', module: 'cdk_wave_pipelines' },
   bundledDeps: ['luxon', 'date-holidays', 'ajv@8.20.0'],
   devDeps: [
     '@types/luxon',
@@ -44,6 +47,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/service-error-classification@4.6.2',
     'ts-json-schema-generator@2.10.0',
     'fast-check@4.11.0',
+    // Reads the headless Chromium screenshots of the timeline picture in test/cli.
+    'pngjs@7.0.0',
+    '@types/pngjs@6.0.5',
   ],
   bin: { 'wave-pipelines': 'lib/cli/main.js' },
   jestOptions: {
@@ -85,6 +91,16 @@ project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
   exec: 'ts-node --transpile-only scripts/run-example.ts',
   receiveArgs: true,
+});
+// The timeline pictures at three spans through headless Chromium, kept in bench/out/timeline; the
+// week-long one is the README's picture.
+project.addTask('timeline:screenshots', {
+  description: 'Screenshot the timeline picture at three spans with headless Chromium and refresh docs/example-timeline-week.png',
+  env: { TIMELINE_SCREENSHOTS_DIR: 'bench/out/timeline', REQUIRE_CHROMIUM: '1' },
+  steps: [
+    { exec: 'jest --coverage=false test/cli/timeline-screenshots.test.ts' },
+    { exec: 'cp bench/out/timeline/timeline-week.png docs/example-timeline-week.png' },
+  ],
 });
 project.addTask('bench', {
   description: 'Benchmarks with ratios against a baseline measured in the same run',

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -7,6 +6,7 @@ import { Construct } from 'constructs';
 import { dependencyCycles, describeCycle } from './dependency-cycles';
 import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
 import { GateStep } from './gate-step';
+import { markSynthAttempt, writePlanFileOnSynth } from './plan-file-writer';
 import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
@@ -95,7 +95,7 @@ export class WavePipeline extends Construct {
   public readonly codePipeline: pipelines.CodePipeline;
   /** The Lambda function and rules that open and fail the bake and window gates. */
   public readonly controller: ReleaseController;
-  /** Path of the plan file written into the cloud assembly. */
+  /** Path of the plan file, written into the cloud assembly when the app synthesizes. */
   public readonly planFile: string;
 
   private readonly stages = new Map<string, cdk.Stage>();
@@ -105,6 +105,7 @@ export class WavePipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
+    if (typeof props.pipelineName === 'string') markSynthAttempt(cdk.Stage.of(this)!.outdir, props.pipelineName);
     this.pipelineName = props.pipelineName;
     WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
@@ -166,8 +167,7 @@ export class WavePipeline extends Construct {
       stagingDirectory: path.join(outdir, '.wave-pipelines', this.plan.pipelineName),
     });
     this.planFile = path.join(outdir, planFileName(this.plan.pipelineName));
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(this.planFile, JSON.stringify(this.plan, null, 2) + '\n');
+    writePlanFileOnSynth(this, this.planFile, this.plan);
   }
 
   /** The underlying `codepipeline.Pipeline` (escape hatch). */

@@ -11,8 +11,8 @@ const checkout = planOf(THREE_WAVES);
 const planJson = (plan: ReleasePlan = checkout) => JSON.stringify(plan, undefined, 2);
 const assembly = (extra: Record<string, string> = {}) => ({ 'cdk.out/manifest.json': '{}', 'cdk.out/wave-pipelines.checkout.plan.json': planJson(), ...extra });
 
-function run(argv: string[], files: Record<string, string> = assembly(), now?: Date) {
-  const io = memoryIo(files, now);
+function run(argv: string[], files: Record<string, string> = assembly(), now?: Date, modified?: Record<string, Date>) {
+  const io = memoryIo(files, now, modified);
   const code = runCli(argv, io);
   return { code, ...io.out };
 }
@@ -268,6 +268,29 @@ describe('wave-pipelines plan: errors', () => {
     const unknown = run(['plan', '--colour']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^wave-pipelines: Unknown option '--colour'/);
+  });
+});
+
+describe('wave-pipelines plan: a plan file older than the last synth attempt', () => {
+  const marker = 'cdk.out/wave-pipelines.checkout.synth-attempt';
+  const planPath = 'cdk.out/wave-pipelines.checkout.plan.json';
+  const files = assembly({ [marker]: 'started' });
+  const at = (iso: string) => new Date(iso);
+
+  test('warns on stderr, names both times, and still shows the plan', () => {
+    const { code, stdout, stderr } = run(['plan', '--start', '2025-03-04T08:00:00Z'], files, undefined,
+      { [planPath]: at('2025-03-03T10:00:00Z'), [marker]: at('2025-03-04T07:59:00Z') });
+    expect(code).toBe(0);
+    expect(stderr).toBe('wave-pipelines: warning: the plan file cdk.out/wave-pipelines.checkout.plan.json was written Mon 2025-03-03 10:00 UTC, '
+      + 'before the last synth attempt (Tue 2025-03-04 07:59 UTC), which did not finish: it shows the pipeline as of the last successful synth. '
+      + 'Run `cdk synth` again and fix its errors to see the current plan.\n');
+    expect(stdout).toContain('Release COMPLETED\n');
+  });
+
+  test('no warning when the plan was written after the attempt started, or when there is no marker', () => {
+    expect(run(['plan'], files, undefined, { [planPath]: at('2025-03-04T07:59:30Z'), [marker]: at('2025-03-04T07:59:00Z') }).stderr).toBe('');
+    expect(run(['plan'], files, undefined, { [planPath]: at('2025-03-04T07:59:00Z'), [marker]: at('2025-03-04T07:59:00Z') }).stderr).toBe('');
+    expect(run(['plan'], assembly(), undefined, { [planPath]: at('2025-03-03T10:00:00Z') }).stderr).toBe('');
   });
 });
 
