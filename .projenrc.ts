@@ -25,8 +25,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   docgen: true,
-  bundledDeps: ['luxon', 'date-holidays'],
+  // Only luxon ships to users: public holidays are a table generated at build time from
+  // date-holidays (a devDependency), see scripts/build-holiday-table.ts.
+  bundledDeps: ['luxon'],
   devDeps: [
+    'date-holidays@3.37.0',
     '@types/luxon',
     'esbuild',
     'aws-cdk',
@@ -72,6 +75,11 @@ project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.preCompileTask);
 
+project.addTask('holidays', {
+  description: 'Regenerate lib/model/holiday-table.json (public holidays, dated) from date-holidays',
+  exec: 'ts-node --transpile-only scripts/build-holiday-table.ts',
+});
+
 project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
   exec: 'ts-node --transpile-only scripts/run-example.ts',
@@ -82,5 +90,5 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/model/holiday-table.json', 'assets/runtime/**', '.jsii', 'API.md'] });
 project.synth();
