@@ -13,6 +13,14 @@ export function planFileName(pipelineName: string): string {
   return `wave-pipelines.${pipelineName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.plan.json`;
 }
 
+/**
+ * The plan inside the plan layer of the release controller's functions; Lambda extracts a layer to
+ * /opt, so the handlers read `/opt/plan.json`.
+ */
+export const PLAN_LAYER_FILE = 'plan.json';
+/** Where the handlers find the plan at run time. */
+export const PLAN_RUNTIME_PATH = `/opt/${PLAN_LAYER_FILE}`;
+
 /** Matches plan files written by `planFileName`. */
 export const PLAN_FILE_PATTERN = /^wave-pipelines\.[a-z0-9-]+\.plan\.json$/;
 

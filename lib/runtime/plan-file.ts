@@ -1,6 +1,6 @@
 /**
- * The release plan the Lambda handlers enforce. The constructs stage it as `plan.json` next to the
- * bundled handler, so a handler always enforces the plan its pipeline was synthesized from.
+ * The release plan the Lambda handlers enforce. The constructs stage it as `plan.json` in a layer
+ * of the function (`/opt/plan.json`), so a handler always enforces the plan its pipeline was synthesized from.
  */
 import * as fs from 'fs';
 import { PLAN_SCHEMA_VERSION, ReleasePlan } from '../model/plan';
@@ -11,7 +11,7 @@ export function readPlanFile(file: string): ReleasePlan {
   try {
     plan = JSON.parse(fs.readFileSync(file, 'utf8')) as ReleasePlan;
   } catch (err) {
-    throw new Error(`cannot read the release plan ${file}: ${err instanceof Error ? err.message : String(err)}; the construct stages it next to the handler`);
+    throw new Error(`cannot read the release plan ${file}: ${err instanceof Error ? err.message : String(err)}; the construct stages it in the function's plan layer`);
   }
   const problems: string[] = [];
   if (plan?.schemaVersion !== PLAN_SCHEMA_VERSION) {

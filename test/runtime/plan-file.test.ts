@@ -24,7 +24,7 @@ describe('plan file', () => {
   });
 
   test.each([
-    ['not JSON', '{', /^cannot read the release plan .*plan\.json: .*JSON.*; the construct stages it next to the handler$/],
+    ['not JSON', '{', /^cannot read the release plan .*plan\.json: .*JSON.*; the construct stages it in the function's plan layer$/],
     ['another schema version', JSON.stringify({ ...PLAN, schemaVersion: 2 }),
       /plan\.json: schemaVersion is 2, expected 1 \(redeploy the pipeline with this version of cdk-wave-pipelines\)$/],
     ['missing fields', JSON.stringify({ schemaVersion: 1 }),
@@ -36,8 +36,8 @@ describe('plan file', () => {
   });
 
   test('the Lambda entries refuse to run without the staged plan.json', async () => {
-    await expect(controllerHandler(SCHEDULED_EVENT)).rejects.toThrow(/^cannot read the release plan .*lib\/runtime\/plan\.json/);
-    await expect(rollbackHandler({ targetId: 'x' })).rejects.toThrow(/^cannot read the release plan .*lib\/runtime\/plan\.json/);
+    await expect(controllerHandler(SCHEDULED_EVENT)).rejects.toThrow(/^cannot read the release plan \/opt\/plan\.json/);
+    await expect(rollbackHandler({ targetId: 'x' })).rejects.toThrow(/^cannot read the release plan \/opt\/plan\.json/);
   });
 });
 
