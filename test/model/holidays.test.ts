@@ -107,9 +107,16 @@ describe('the window gate past the holiday horizon', () => {
 
 describe('holidayHorizonWarning (synth)', () => {
   const plan = (window = resolveWindow(undefined, 'eu-west-1')): ReleasePlan => ({
-    schemaVersion: 1, pipelineName: 'svc', pipelineAccount: '1', pipelineRegion: 'eu-west-1', stopSwitchParameterName: '/s', maxWindowHoldMinutes: 60,
+    schemaVersion: 1,
+    pipelineName: 'svc',
+    pipelineAccount: '1',
+    pipelineRegion: 'eu-west-1',
+    stopSwitchParameterName: '/s',
+    maxWindowHoldMinutes: 60,
     stages: [{
-      name: 'Prod', kind: 'PRODUCTION', wave: 1,
+      name: 'Prod',
+      kind: 'PRODUCTION',
+      wave: 1,
       regions: [{ region: 'eu-west-1', account: '1', window, fleet: { id: 'f', kind: 'FLEET', stageName: 'Prod', region: 'eu-west-1', account: '1', bake: { minutes: 0, minHealthyDatapoints: 0, noData: 'FAIL' } }, validations: [] }],
     }],
   });

@@ -615,8 +615,14 @@ describe('DeploymentWindow (public API)', () => {
   test('resolve fills the region defaults', () => {
     const { holidays, ...rest } = window;
     expect(rest).toStrictEqual({
-      timeZone: 'America/New_York', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [], holidayCountry: 'US-VA',
-      holidaysFrom: '2025-01-01', holidaysUntil: '2030-12-31',
+      timeZone: 'America/New_York',
+      weekdays: ['MON', 'TUE', 'WED', 'THU'],
+      startHour: 9,
+      endHour: 17,
+      blackouts: [],
+      holidayCountry: 'US-VA',
+      holidaysFrom: '2025-01-01',
+      holidaysUntil: '2030-12-31',
     });
     expect(holidays).toContainEqual({ date: '2026-11-26', name: 'Thanksgiving Day' });
   });
