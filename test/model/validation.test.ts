@@ -120,6 +120,8 @@ describe('the plan: defaults from AWS practice', () => {
     expect(plan.stages[0].regions[0].window).toBeUndefined();
     expect(plan.stages[3].regions[1].window).toEqual({
       timeZone: 'Australia/Sydney', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [], holidayCountry: 'AU-NSW',
+      // Public holidays resolved into dates at synth (Australia Day 2026 is a Monday).
+      holidays: expect.arrayContaining([{ date: '2026-01-26', name: 'Australia Day' }]), holidaysFrom: '2025-01-01', holidaysUntil: '2030-12-31',
     });
     expect(plan.stopSwitchParameterName).toBe('/cdk-wave-pipelines/orders/stop-all-releases');
     expect(plan.maxWindowHoldMinutes).toBe(7200);
