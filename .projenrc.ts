@@ -25,16 +25,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   docgen: true,
-  // Only luxon ships to users: public holidays are a table generated at build time from
-  // date-holidays (a devDependency), see scripts/build-holiday-table.ts.
-  bundledDeps: ['luxon'],
+  // Public holidays are a table generated at build time from date-holidays (a devDependency),
+  // see scripts/build-holiday-table.ts; luxon and ajv ship to users.
+  bundledDeps: ['luxon', 'ajv@8.20.0'],
   devDeps: [
     'date-holidays@3.37.0',
     '@types/luxon',
     'esbuild',
     'aws-cdk',
     'cdk-nag',
-    '@aws-cdk/aws-service-spec',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     '@aws-sdk/client-cloudwatch',
@@ -45,6 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts',
     '@aws-sdk/client-synthetics',
     '@smithy/util-retry',
+    '@smithy/service-error-classification@4.6.2',
+    'ts-json-schema-generator@2.10.0',
+    'fast-check@4.11.0',
   ],
   bin: { 'wave-pipelines': 'lib/cli/main.js' },
   jestOptions: {
@@ -60,7 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: { compilerOptions: { esModuleInterop: true } },
   gitignore: [
     '/lib/**/*.js', '/lib/**/*.d.ts', '!/lib/**/*.lambda.ts',
-    '/assets/runtime/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
+    '/assets/runtime/', '/schema/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
   ],
   npmignoreEnabled: true,
 });
@@ -70,6 +72,13 @@ const bundle = project.addTask('bundle:runtime', {
   description: 'Bundle the Lambda handlers in lib/runtime with esbuild into assets/runtime/<name>/index.js',
   exec: 'ts-node --transpile-only scripts/bundle-runtime.ts',
 });
+// The JSON Schemas of the declaration and the plan come from the TypeScript types; the model checks
+// against them and the Lambda bundles inline them, so they are generated first.
+const schema = project.addTask('schema', {
+  description: 'Generate the JSON Schemas (schema/*.schema.json) from the TypeScript types of the declaration and the plan',
+  exec: 'ts-node --transpile-only scripts/generate-schema.ts',
+});
+project.preCompileTask.spawn(schema);
 project.preCompileTask.spawn(bundle);
 // `npm test` is the README's one command: it builds (jsii included), tests and lints.
 project.testTask.prependSpawn(project.compileTask);
@@ -90,5 +99,5 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/model/holiday-table.json', 'assets/runtime/**', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/model/holiday-table.json', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
 project.synth();

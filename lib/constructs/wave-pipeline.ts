@@ -4,17 +4,19 @@ import * as cdk from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
+import { dependencyCycles, describeCycle } from './dependency-cycles';
 import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
 import { GateStep } from './gate-step';
 import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
+import { LayoutAction, LayoutActionKind, stageLayout } from '../model/layout';
 import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
+import { riskyChoices } from '../model/risky-choices';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
-import { describeWindow, hoursText } from '../model/window';
 
 /** Props of `WavePipeline`. */
 export interface WavePipelineProps {
@@ -57,6 +59,11 @@ export interface WavePipelineProps {
  * theirs.
  */
 export class WavePipeline extends Construct {
+  /** Every WavePipeline created so far in the app of `scope`. */
+  private static inApp(scope: Construct): WavePipeline[] {
+    return WAVE_PIPELINES.get(scope.node.root) ?? [];
+  }
+
   /** The release plan this pipeline runs (also written to the cloud assembly). */
   public readonly plan: ReleasePlan;
   /** The CDK Pipelines pipeline. */
@@ -69,24 +76,35 @@ export class WavePipeline extends Construct {
   private readonly stages = new Map<string, cdk.Stage>();
   private readonly decisionLog: string;
 
+  private readonly pipelineName: string;
+
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
+    this.pipelineName = props.pipelineName;
+    WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
-    if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
-      problems.push({ path: 'env', message: `the stack ${stack.stackName} has no explicit account and region; target accounts trust the pipeline's account by id: give the pipeline stack env: { account: "123456789012", region: "us-east-1" }` });
+    const sameName = WavePipeline.inApp(this).filter((other) => other !== this && other.pipelineName === props.pipelineName);
+    const appProblems: Problem[] = sameName.length === 0 ? [] : [{
+      path: 'pipelineName',
+      message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
+    }];
+    // The pipeline's own facts are checked with the declaration: one error lists every problem.
+    try {
+      this.plan = buildReleasePlan(props.release, {
+        pipelineName: props.pipelineName,
+        pipelineAccount: stack.account,
+        pipelineRegion: stack.region,
+        stopSwitchParameterName: props.stopSwitchParameterName,
+      }, {
+        pipelineStack: { name: stack.stackName, hasEnvironment: !cdk.Token.isUnresolved(stack.account) && !cdk.Token.isUnresolved(stack.region) },
+        executionMode: props.executionMode,
+      });
+    } catch (err) {
+      if (err instanceof ReleaseValidationError && appProblems.length > 0) throw new ReleaseValidationError([...appProblems, ...err.problems]);
+      throw err;
     }
-    if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
-      problems.push({ path: 'executionMode', message: 'PARALLEL is not supported: it has no stage lock, so two releases could deploy and roll back the same region at once; use SUPERSEDED (default) or QUEUED' });
-    }
-    if (problems.length > 0) throw new ReleaseValidationError(problems);
-
-    this.plan = buildReleasePlan(props.release, {
-      pipelineName: props.pipelineName,
-      pipelineAccount: stack.account,
-      pipelineRegion: stack.region,
-      stopSwitchParameterName: props.stopSwitchParameterName,
-    });
+    if (appProblems.length > 0) throw new ReleaseValidationError(appProblems);
 
     this.decisionLog = decisionLogUrl(stack.region, this.plan.pipelineName);
     this.codePipeline = new pipelines.CodePipeline(this, 'Pipeline', {
@@ -134,21 +152,30 @@ export class WavePipeline extends Construct {
     return stage;
   }
 
+  /** Renders one stage of the model's layout (`stageLayout`): the order and timeouts are decided there. */
   private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[]) {
+    const layout = stageLayout(stage);
     const wave = this.codePipeline.addWave(stage.name);
     // CDK Pipelines names a wave holding a single stage deployment after that deployment: pass our
     // stage name down so the CodePipeline stage is always the planned name.
-    const deployments = stage.regions.reduce((n, r) => n + (r.oneBox ? 2 : 1), 0);
-    const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) =>
+    const deployments = layout.actions.filter((a) => a.kind === LayoutActionKind.DEPLOY).length;
+    const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) => {
       wave.addStage(built, deployments === 1 ? { ...options, stageName: stage.name } as pipelines.AddStageOpts : options);
+      checkDependencyCycles(built, problems);
+    };
     // One window gate for the whole wave: CodePipeline starts the regions of a stage together (run
     // orders), so the wave may only start at an instant when every region's window is open.
-    const windowGate = this.windowStep(stage);
-    if (windowGate) wave.addPre(windowGate);
+    const windowGate = layout.actions.find((a) => a.kind === LayoutActionKind.WINDOW_GATE);
+    if (windowGate) wave.addPre(this.windowStep(stage, windowGate));
     for (const region of stage.regions) {
+      const mine = layout.actions.filter((a) => a.region === region.region);
+      const bakeOf = (target: PlannedTarget) => {
+        const gate = mine.find((a) => a.kind === LayoutActionKind.BAKE_GATE && a.targetId === target.id);
+        return gate ? this.bakeStep(target, gate) : undefined;
+      };
       let before: pipelines.Step[] = [];
       if (region.oneBox) {
-        const oneBoxBake = this.bakeStep(region.oneBox, 'OneBoxBake');
+        const oneBoxBake = bakeOf(region.oneBox);
         addStage(this.createTargetStage(stage, region, region.oneBox, factory, problems), {
           pre: before,
           post: oneBoxBake ? [oneBoxBake] : [],
@@ -157,11 +184,15 @@ export class WavePipeline extends Construct {
         // fleet stacks wait for it (one-box deploy -> one-box bake -> fleet deploy -> fleet bake).
         if (oneBoxBake) before = [oneBoxBake];
       }
-      const validations = region.validations.map((v) => new pipelines.ShellStep(v.name, {
-        commands: v.commands,
-        env: { TARGET_STAGE: stage.name, TARGET_REGION: region.region, TARGET_ACCOUNT: region.account, VALIDATION_KIND: v.kind },
-      }));
-      const fleetBake = this.bakeStep(region.fleet, 'Bake');
+      const validations = mine.filter((a) => a.kind === LayoutActionKind.VALIDATION).map((a) => {
+        const v = region.validations.find((x) => x.name === a.name)!;
+        return new pipelines.ShellStep(v.name, {
+          commands: v.commands,
+          env: { TARGET_STAGE: stage.name, TARGET_REGION: region.region, TARGET_ACCOUNT: region.account, VALIDATION_KIND: v.kind },
+        });
+      });
+      // The layout runs validations after the fleet deployment and before its bake.
+      const fleetBake = bakeOf(region.fleet);
       validations.forEach((v) => fleetBake?.addStepDependency(v));
       addStage(this.createTargetStage(stage, region, region.fleet, factory, problems), {
         pre: before,
@@ -170,24 +201,26 @@ export class WavePipeline extends Construct {
     }
   }
 
-  private windowStep(stage: PlannedStage): GateStep | undefined {
+  // Gate texts and timeouts carry no bake minutes, window hours, holidays or hold limits: those
+  // live in the controller's plan. CodePipeline rolls a stage back only to an execution of the
+  // current pipeline structure version
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html), so a release
+  // that only retunes a bake or a window must leave the pipeline's Stages byte-identical.
+  private windowStep(stage: PlannedStage, gate: LayoutAction): GateStep {
     const windowed = stage.regions.filter((r) => r.window);
-    if (windowed.length === 0) return undefined;
     const rule = windowed.length === 1
-      ? `the window of ${windowed[0].region} is open (${describeWindow(windowed[0].window!)})`
-      : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hoursText(r.window!)} ${r.window!.timeZone}`).join('; ')})`;
-    const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
-    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60, this.decisionLog);
+      ? `the deployment window of ${windowed[0].region} is open`
+      : `the deployment windows of all its regions (${windowed.map((r) => r.region).join(', ')}) are open at once`;
+    const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller; hours and holidays in its plan. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
+    return new GateStep(gate.name, fitApprovalText(`${stage.name} starts when ${rule}.`, tail), gate.timeoutMinutes!, this.decisionLog);
   }
 
-  private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
-    if (target.bake.minutes === 0) return undefined;
-    const datapoints = target.bake.minHealthyDatapoints > 0 ? ` and ${target.bake.minHealthyDatapoints} healthy datapoints` : '';
+  private bakeStep(target: PlannedTarget, gate: LayoutAction): GateStep {
     return new GateStep(
-      name,
-      fitApprovalText(`Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}.`,
+      gate.name,
+      fitApprovalText(`Bake of ${target.id}: its health alarm must stay OK for the bake time in the release plan.`,
         `Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`),
-      target.bake.minutes + 60,
+      gate.timeoutMinutes!,
       this.decisionLog);
   }
 
@@ -219,6 +252,7 @@ export class WavePipeline extends Construct {
     if (monitors.length > 1) {
       problems.push({ path: where, message: `has ${monitors.length} ReleaseMonitors for target "${target.id}" (${monitors.map((m) => m.node.path).join(', ')}); their composite alarms and roles share one name: keep one and pass it every alarm` });
     }
+    for (const monitor of monitors) problems.push(...monitor.limitProblems());
     if (target.bake.minutes > 0 && monitors.length === 0) {
       problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
     }
@@ -232,24 +266,9 @@ export class WavePipeline extends Construct {
     if (stacksPerTarget > 1) problems.push(...validateDeclaration(release, { stacksPerTarget }));
   }
 
-  /** Choices that are allowed but remove a safety net: warn, so a user can acknowledge them. */
+  /** Choices that are allowed but remove a safety net (decided by the model): warn, so a user can acknowledge them. */
   private warnAboutRiskyChoices() {
-    const production = this.plan.stages.filter((s) => s.kind === 'PRODUCTION');
-    const unbaked = production.flatMap((s) => s.regions).filter((r) => r.fleet.bake.minutes === 0).map((r) => r.fleet.id);
-    if (unbaked.length > 0) {
-      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:productionWithoutBake',
-        `production targets without a bake: ${unbaked.join(', ')}; nothing watches them after deployment, so a bad release reaches the next wave. Give them bake: { minutes: 30 } or acknowledge this warning.`);
-    }
-    if (production.length > 0 && production.every((s) => s.regions.every((r) => !r.oneBox))) {
-      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:productionWithoutOneBox',
-        'production has no one-box deployments (production.oneBox: false): every region takes the new release on its whole fleet at once. Acknowledge this warning if that is intended.');
-    }
-    const passWithoutData = production.flatMap((s) => s.regions).flatMap((r) => [r.oneBox, r.fleet])
-      .filter((t): t is PlannedTarget => t !== undefined && t.bake.minutes > 0 && t.bake.noData === 'PASS_WITH_WARNING');
-    if (passWithoutData.length > 0) {
-      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:bakePassesWithoutData',
-        `bakes that pass when no alarm had data: ${passWithoutData.map((t) => t.id).join(', ')}; a target nobody measured is not known to be healthy.`);
-    }
+    for (const choice of riskyChoices(this.plan)) cdk.Annotations.of(this).addWarningV2(`cdk-wave-pipelines:${choice.id}`, choice.message);
   }
 
   /** V2 stage rollback: a failed deployment stage returns to the last successful release by itself. */
@@ -260,6 +279,23 @@ export class WavePipeline extends Construct {
       const index = names.indexOf(stage.name);
       if (index < 0) throw new Error(`internal: pipeline stage ${stage.name} was not rendered (stages: ${names.join(', ')})`);
       cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'ROLLBACK' });
+    }
+  }
+}
+
+const WAVE_PIPELINES = new WeakMap<object, WavePipeline[]>();
+
+/** Refuses a stage whose stacks have a dependency cycle CloudFormation would reject at deployment. */
+function checkDependencyCycles(built: cdk.Stage, problems: Problem[]) {
+  // CDK Pipelines has synthesized the stage already (to list its stacks): this reads its cache.
+  for (const stack of built.synth().stacks) {
+    for (const cycle of dependencyCycles(stack.template)) {
+      problems.push({
+        path: `${built.node.path}/${stack.stackName}`,
+        message: `dependency cycle between resources, which CloudFormation refuses at deployment: ${describeCycle(cycle)}; `
+          + 'break one link: name one of these resources by a fixed name instead of a Ref or Fn::GetAtt (as ReleaseMonitor does for the alarm of a deployment group), '
+          + 'pass a value that is known at synth instead, or move one resource to another stack',
+      });
     }
   }
 }

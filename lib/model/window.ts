@@ -151,7 +151,10 @@ export function validateWindow(spec: DeploymentWindowSpec, path: string, region?
     if (message !== undefined) add(`blackouts[${i}]`, message);
   });
 
-  if (spec.publicHolidays !== false && spec.holidayCountry !== undefined) {
+  // A resolved window (a plan's) carries its holidays as dates: the calendar is only their label,
+  // and the release controller, which validates its plan, has no holiday table to look it up in.
+  const resolvedDates = (spec as { holidaysUntil?: unknown }).holidaysUntil !== undefined;
+  if (spec.publicHolidays !== false && spec.holidayCountry !== undefined && !resolvedDates) {
     const message = holidayCountryProblem(spec.holidayCountry);
     if (message !== undefined) add('holidayCountry', message);
   } else if (spec.publicHolidays !== false && region !== undefined && regionInfo(region) === undefined) {

@@ -243,8 +243,8 @@ describe('wave-pipelines plan: errors', () => {
     const { code, stderr } = run(['plan'], assembly({ 'cdk.out/wave-pipelines.checkout.plan.json': JSON.stringify(newer) }));
     expect(code).toBe(1);
     expect(stderr).toBe('wave-pipelines: Plan file "cdk.out/wave-pipelines.checkout.plan.json" is not a valid release plan:\n'
-      + '  - schemaVersion: 2 is not supported; this wave-pipelines reads schemaVersion 1: upgrade cdk-wave-pipelines '
-      + '(the command) to the version the app uses\n');
+      + '  - schemaVersion: 2 is not supported; this version of cdk-wave-pipelines reads schemaVersion 1: upgrade cdk-wave-pipelines '
+      + 'to the version the app uses\n');
   });
 
   test('a plan file that is not JSON, or misses fields, names every problem', () => {
@@ -256,9 +256,9 @@ describe('wave-pipelines plan: errors', () => {
     delete broken.stages[1].regions[0].window.timeZone;
     expect(run(['plan'], assembly({ 'cdk.out/wave-pipelines.checkout.plan.json': JSON.stringify(broken) })).stderr)
       .toBe('wave-pipelines: Plan file "cdk.out/wave-pipelines.checkout.plan.json" is not a valid release plan:\n'
-        + '  - pipelineName: expected a string, got undefined\n'
-        + '  - stages[1].regions[0].window.timeZone: expected a string, got undefined\n'
-        + '  - stages[1].regions[0].fleet.bake.minutes: expected a number, got "60"\n');
+        + '  - pipelineName: is missing; set it to a string\n'
+        + '  - stages[1].regions[0].window.timeZone: is missing; set it to a string (IANA time zone the hours are read in)\n'
+        + '  - stages[1].regions[0].fleet.bake.minutes: "60" is a string; write 60 without quotes; expected a finite number\n');
   });
 
   test('several pipelines without --pipeline, or an unknown --pipeline', () => {
@@ -278,7 +278,7 @@ describe('wave-pipelines plan: errors', () => {
 
   test('unknown commands and options print the usage', () => {
     expect(run([]).stderr).toBe(`wave-pipelines: missing command\n\n${USAGE}`);
-    expect(run(['deploy']).stderr).toBe(`wave-pipelines: unknown command "deploy"; the command is \`plan\`\n\n${USAGE}`);
+    expect(run(['deploy']).stderr).toBe(`wave-pipelines: unknown command "deploy"; the commands are \`plan\` and \`bootstrap\`\n\n${USAGE}`);
     const unknown = run(['plan', '--colour']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^wave-pipelines: Unknown option '--colour'/);

@@ -1,10 +1,11 @@
+import { DeploymentWindowSpec } from '../../lib/model/declaration';
 import { decideWindowGate } from '../../lib/model/gates';
 import {
   HOLIDAY_HORIZON_WARNING_DAYS, holidayCountryProblem, holidayHorizon, holidayHorizonWarning, holidayTable, publicHolidaysOn,
 } from '../../lib/model/holidays';
 import { ReleasePlan } from '../../lib/model/plan';
 import { knownRegions, regionInfo } from '../../lib/model/regions';
-import { resolveWindow, windowStatus } from '../../lib/model/window';
+import { resolveWindow, validateWindow, windowStatus } from '../../lib/model/window';
 import { calendarDates, HOLIDAY_YEARS } from '../../scripts/holiday-source';
 
 const MON_TO_THU = new Set([1, 2, 3, 4]);
@@ -46,6 +47,15 @@ describe('holidayCountryProblem', () => {
     { value: 'US-XX', expected: expect.stringMatching(/^"US-XX": the public-holiday calendar of US has no state "XX"; use "US" or one of US-AK, /) },
   ])('$value', ({ value, expected }) => {
     expect(holidayCountryProblem(value)).toEqual(expected);
+  });
+});
+
+describe('validating a plan\'s window', () => {
+  test('does not look its calendar up in the holiday table (the controller has none): the dates are in the plan', () => {
+    const tokyo = resolveWindow(undefined, 'ap-northeast-1');
+    expect(validateWindow({ ...tokyo, holidayCountry: 'XX' } as DeploymentWindowSpec, 'w')).toStrictEqual([]);
+    // A declaration (no dates yet) is checked against the table.
+    expect(validateWindow({ holidayCountry: 'XX' }, 'w').map((p) => p.path)).toStrictEqual(['w.holidayCountry']);
   });
 });
 
