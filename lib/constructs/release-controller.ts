@@ -17,7 +17,7 @@ import { PLAN_LAYER_FILE, planTargets, ReleasePlan } from '../model/plan';
  * (`WavePipeline.controller`); `WavePipeline` creates the controller, users do not.
  */
 export interface ReleaseControllerProps {
-  /** The plan the controller enforces (bundled next to its code as `plan.json`). */
+  /** The plan the controller enforces (staged as `plan.json` in a layer of its functions: `/opt/plan.json`). */
   readonly plan: ReleasePlan;
   /** The approval actions it answers, as `<stage>/<action>`. */
   readonly gateActions: string[];
