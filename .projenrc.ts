@@ -28,8 +28,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Python users get the same constructs through jsii; CI generates the module offline
   // (jsii-pacmak --code-only) and checks what it exposes. Nothing is published from here.
   publishToPypi: { distName: 'cdk-wave-pipelines', module: 'cdk_wave_pipelines' },
-  bundledDeps: ['luxon', 'date-holidays', 'ajv@8.20.0'],
+  // Public holidays are a table generated at build time from date-holidays (a devDependency),
+  // see scripts/build-holiday-table.ts; luxon and ajv ship to users.
+  bundledDeps: ['luxon', 'ajv@8.20.0'],
   devDeps: [
+    'date-holidays@3.37.0',
     '@types/luxon',
     'esbuild',
     'aws-cdk',
@@ -87,6 +90,11 @@ project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.preCompileTask);
 
+project.addTask('holidays', {
+  description: 'Regenerate lib/model/holiday-table.json (public holidays, dated) from date-holidays',
+  exec: 'ts-node --transpile-only scripts/build-holiday-table.ts',
+});
+
 project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
   exec: 'ts-node --transpile-only scripts/run-example.ts',
@@ -107,5 +115,5 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/model/holiday-table.json', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
 project.synth();

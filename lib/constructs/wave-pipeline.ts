@@ -15,6 +15,7 @@ import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
+import { holidayHorizonWarning } from '../model/holidays';
 import { riskyChoices } from '../model/risky-choices';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
 
@@ -313,6 +314,10 @@ export class WavePipeline extends Construct {
   /** Choices that are allowed but remove a safety net (decided by the model): warn, so a user can acknowledge them. */
   private warnAboutRiskyChoices() {
     for (const choice of riskyChoices(this.plan)) cdk.Annotations.of(this).addWarningV2(`cdk-wave-pipelines:${choice.id}`, choice.message);
+    // The holiday table ends at a fixed date: warn at synth (the synth time is the edge's clock)
+    // while there is time to upgrade, before window gates fail closed past it.
+    const horizon = holidayHorizonWarning(this.plan, new Date());
+    if (horizon) cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:holidayHorizon', horizon);
   }
 
   /** V2 stage rollback: a failed deployment stage returns to the last successful release by itself. */

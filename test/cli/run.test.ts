@@ -55,6 +55,20 @@ describe('wave-pipelines plan: text output', () => {
     expect(stdout.match(/ {2}window {7}/g)).toHaveLength(4);
   });
 
+  test('names each public holiday that closes a stage\'s window soon after the start, from the plan\'s dates', () => {
+    expect(stdout).toContain('  window       eu-west-1 Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays\n'
+      + '  holidays     closing a window within 60 days of the release start (holiday dates in the plan until 2030-12-31):\n'
+      + '                 2025-03-17 St. Patrick’s Day, IE\n'
+      + '                 2025-04-21 Easter Monday, IE\n');
+    expect(stdout).toContain('  holidays     none close a window within 60 days of the release start (holiday dates in the plan until 2030-12-31)\n');
+    // A holiday dropped from the plan is not named: the report reads the plan, not a holiday library.
+    const withoutEaster = JSON.parse(planJson());
+    withoutEaster.stages[1].regions[0].window.holidays = withoutEaster.stages[1].regions[0].window.holidays.filter((h: { date: string }) => h.date !== '2025-04-21');
+    const out = run(['plan', '--start', '2025-03-04T08:00:00Z'], assembly({ 'cdk.out/wave-pipelines.checkout.plan.json': JSON.stringify(withoutEaster) })).stdout;
+    expect(out).toContain('2025-03-17 St. Patrick’s Day, IE\n');
+    expect(out).not.toContain('Easter Monday, IE');
+  });
+
   test('simulated times of each stage and region, in UTC and region-local time', () => {
     // The wave waits once, until 22:00 UTC, when Sydney opens and Los Angeles is still open;
     // then both regions deploy, each shown in its own local time.
