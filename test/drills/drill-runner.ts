@@ -61,6 +61,10 @@ export async function runDrill(drill: Drill, path: AlarmPath, app: SynthesizedAp
     && world.codePipeline.executions.every((e) => e.status !== 'InProgress' && e.status !== 'Stopping'));
   const report = checkInvariants(world);
   const extra = drill.expect?.(ctx) ?? [];
+  if (drill.alarm && report.rollbacks.length === 0) {
+    // A drill whose alarm never hit a deployed target proved nothing: say so rather than pass.
+    extra.push('the drill\'s health alarm never fired on a target serving the release (the release did not get that far)');
+  }
   return {
     drill: drill.name,
     path,
@@ -77,16 +81,17 @@ export async function runDrill(drill: Drill, path: AlarmPath, app: SynthesizedAp
 // ---------------------------------------------------------------------------------------------
 
 /** The action state change of a gate (`BAKE`/`WINDOW`) of a target or stage key, in a STANDARD execution. */
-export function gate(gateKind: string, key: string, state: string): (change: ActionStateChange) => boolean {
+export function gate(gateKind: string, key: string, state: string, revision?: string): (change: ActionStateChange) => boolean {
   return (change) => {
     if (change.executionType !== 'STANDARD' || change.state !== state) return false;
+    if (revision !== undefined && change.run.execution.revision !== revision) return false;
     const token = parseGateToken(change.run.action.configuration.CustomData);
     return token?.gate === gateKind && token.target === key;
   };
 }
 
-export const bakeStarted = (targetId: string) => gate(GATE.BAKE, targetId, 'STARTED');
-export const bakeApproved = (targetId: string) => gate(GATE.BAKE, targetId, 'SUCCEEDED');
+export const bakeStarted = (targetId: string, revision?: string) => gate(GATE.BAKE, targetId, 'STARTED', revision);
+export const bakeApproved = (targetId: string, revision?: string) => gate(GATE.BAKE, targetId, 'SUCCEEDED', revision);
 
 /** The deploy action (CHANGE_SET_EXECUTE) of a target in a STANDARD execution. */
 export function deployed(targetId: string, state: string): (change: ActionStateChange) => boolean {

@@ -122,6 +122,8 @@ export class World {
   /** A new version of the app that SelfMutate deploys when a release reaches it. */
   pendingApp?: SynthesizedApp;
   private releaseCounter: number;
+  /** Grants removed from monitor roles by a drill (someone edited the role). */
+  private readonly denied = new Map<string, Set<string>>();
 
   constructor(private readonly options: WorldOptions) {
     this.clock = new SimClock(options.start);
@@ -410,7 +412,10 @@ export class World {
       target: (account, region) => this.servicesOf(account, region),
       grantsOf: (roleArn) => {
         const target = planTargets(this.plan).find((t) => monitorRoleArn(this.plan, t) === roleArn);
-        return target ? this.app.grants.get(target.id) : undefined;
+        const grants = target ? this.app.grants.get(target.id) : undefined;
+        const denied = target ? this.denied.get(target.id) : undefined;
+        if (!grants || !denied) return grants;
+        return { ...grants, actions: new Set([...grants.actions].filter((a) => !denied.has(a))) };
       },
       controllerActions: this.app.controllerActions,
       now: () => this.clock.now(),
@@ -459,6 +464,11 @@ export class World {
   alarm(targetId: string, which: keyof TargetResources['metricAlarms'], state: 'ALARM' | 'OK', at: number): void {
     const t = this.target(targetId);
     this.clock.at(at, `alarm ${targetId} ${which} ${state}`, () => t.services.cloudWatch.setState(t.metricAlarms[which], state, `drill: ${which} ${state}`));
+  }
+
+  /** Removes `action` (e.g. `cloudwatch:DescribeAlarms`) from a target's monitor role. */
+  denyGrant(targetId: string, action: string): void {
+    this.denied.set(targetId, new Set([...(this.denied.get(targetId) ?? []), action]));
   }
 
   setStopSwitch(value: 'ON' | 'OFF', at: number): void {

@@ -59,3 +59,12 @@ export const ACCESS_DENIED_ERROR: Record<string, string> = {
 export function unimplemented(service: string, operation: string): Error {
   return new Error(`emulator: unimplemented ${service}.${operation}`);
 }
+
+/**
+ * What the SDK's Node.js HTTP handler rejects with when the network fails before any response
+ * (DNS, refused connection): the system error itself, `name` Error and a `code`, no HTTP status.
+ */
+export function networkError(code: 'EAI_AGAIN' | 'ECONNREFUSED' | 'ECONNRESET', host: string): Error {
+  const syscall = code === 'EAI_AGAIN' ? 'getaddrinfo' : 'connect';
+  return Object.assign(new Error(`${syscall} ${code} ${host}`), { code, errno: code === 'EAI_AGAIN' ? -3001 : -111, syscall, hostname: host, $metadata: {} });
+}
