@@ -24,9 +24,11 @@ export const ROLLBACK_DEADLINE_SECONDS = 60;
 export interface AlarmRollback {
   readonly targetId: string;
   readonly alarmAt: Date;
-  /** Seconds to the first rollback step (StopDeployment, alias reset, or a ROLLBACK execution deploying the target). */
+  /** Seconds to the rollback starting: a ROLLBACK execution of the target's stage, StopDeployment, or its alias back on an older version. */
   readonly seconds?: number;
   readonly how?: string;
+  /** Seconds to the target itself being restored: its alias back on an older version, or its stack redeployed by a ROLLBACK execution. */
+  readonly restoredSeconds?: number;
 }
 
 export interface DrillReport {
@@ -48,7 +50,8 @@ export function checkInvariants(world: World): DrillReport {
       violations.push(...windowOpenedWrongly(world, run, token.target));
     }
   }
-  const rollbacks = alarmRollbacks(world, end);
+  violations.push(...rollbackGatesWaited(world));
+  const rollbacks = alarmRollbacks(world);
   for (const r of rollbacks) {
     if (r.seconds === undefined) {
       violations.push(`rollback: ${r.targetId}'s health alarm entered ALARM at ${iso(r.alarmAt)} and no rollback started by the end of the drill (${iso(end)})`);
@@ -194,11 +197,23 @@ function rollbackIncomplete(world: World, run: ActionRun, targetId: string): str
 
 function statusAt(e: PipelineExecution, at: number): 'InProgress' | 'Done' {
   if (e.startTime.getTime() > at) return 'Done';
-  return e.status === 'InProgress' || e.status === 'Stopping' || e.lastUpdateTime.getTime() > at ? 'InProgress' : 'Done';
+  return e.status === 'InProgress' || e.status === 'Stopping' || e.lastUpdateTime.getTime() >= at ? 'InProgress' : 'Done';
+}
+
+/** Invariant 3, second half: a gate of a ROLLBACK execution (window, bake) is answered within the deadline. */
+function rollbackGatesWaited(world: World): string[] {
+  const end = world.clock.millis;
+  return world.codePipeline.actionRuns
+    .filter((r) => r.execution.type === 'ROLLBACK' && r.action.category === 'Approval')
+    .filter((r) => (r.status === 'InProgress' ? end : r.lastStatusChange.getTime()) - r.startedAt.getTime() > ROLLBACK_DEADLINE_SECONDS * 1000)
+    .map((r) => {
+      const waited = Math.round(((r.status === 'InProgress' ? end : r.lastStatusChange.getTime()) - r.startedAt.getTime()) / 1000);
+      return `rollback: the ROLLBACK execution of ${r.stageName} waited ${waited} s at ${r.action.name} (started ${iso(r.startedAt)}, ${r.status})`;
+    });
 }
 
 /** Invariant 3 and the latency table: each health alarm of a target serving a release in flight, and when its rollback started. */
-function alarmRollbacks(world: World, end: Date): AlarmRollback[] {
+function alarmRollbacks(world: World): AlarmRollback[] {
   const results: AlarmRollback[] = [];
   const composites = world.alarmChanges.filter((c) => c.type === 'CompositeAlarm' && c.newState === 'ALARM');
   for (const change of composites) {
@@ -209,6 +224,12 @@ function alarmRollbacks(world: World, end: Date): AlarmRollback[] {
     if (inFlight.length === 0) continue;
     const bad = versionOf(inFlight[0].revision);
     const starts: Array<{ at: number; how: string }> = [];
+    const restores: Array<{ at: number; how: string }> = [];
+    for (const e of world.codePipeline.executions) {
+      if (e.type === 'ROLLBACK' && e.rollback?.stageName === t.target.stageName && e.startTime.getTime() >= at) {
+        starts.push({ at: e.startTime.getTime(), how: `ROLLBACK execution of ${t.target.stageName}` });
+      }
+    }
     for (const stop of t.services.codeDeploy.stops) {
       const d = t.services.codeDeploy.deployments.find((x) => x.id === stop.deploymentId)!;
       if (d.group.deploymentGroupName === t.deploymentGroupName && stop.at.getTime() >= at) starts.push({ at: stop.at.getTime(), how: `StopDeployment ${d.id}` });
@@ -216,18 +237,24 @@ function alarmRollbacks(world: World, end: Date): AlarmRollback[] {
     for (const u of t.services.lambda.updates) {
       if (u.key !== `${t.functionName}:${t.aliasName}` || u.at.getTime() < at) continue;
       const restored = u.after.functionVersion !== bad && u.after.weights[bad] === undefined;
-      if (restored) starts.push({ at: u.at.getTime(), how: `alias ${u.key} back to version ${u.after.functionVersion} (${u.by})` });
+      if (restored) {
+        const step = { at: u.at.getTime(), how: `alias ${u.key} back to version ${u.after.functionVersion} (${u.by})` };
+        starts.push(step);
+        restores.push(step);
+      }
     }
     for (const r of world.codePipeline.actionRuns) {
       if (r.execution.type === 'ROLLBACK' && r.action.targetId === t.target.id && r.startedAt.getTime() >= at) {
-        starts.push({ at: r.startedAt.getTime(), how: `ROLLBACK execution deploys ${r.action.name}` });
+        restores.push({ at: r.startedAt.getTime(), how: `ROLLBACK execution deploys ${r.action.name}` });
       }
     }
     const first = starts.sort((a, b) => a.at - b.at)[0];
+    const restored = restores.sort((a, b) => a.at - b.at)[0];
     results.push({
       targetId: t.target.id,
       alarmAt: change.at,
-      ...(first && first.at <= end.getTime() ? { seconds: Math.round((first.at - at) / 1000), how: first.how } : {}),
+      ...(first ? { seconds: Math.round((first.at - at) / 1000), how: first.how } : {}),
+      ...(restored ? { restoredSeconds: Math.round((restored.at - at) / 1000) } : {}),
     });
   }
   return results;

@@ -12,7 +12,7 @@ export function latencyTable(results: DrillResult[]): string {
     const cell = (r: DrillResult | undefined) => {
       if (!r) return 'n/a';
       if (r.rollbacks.length === 0) return 'no alarm on a deployed target';
-      return r.rollbacks.map((x) => (x.seconds === undefined ? 'never' : `${x.seconds} s`)).join(', ');
+      return r.rollbacks.map((x) => `${x.seconds === undefined ? 'never' : `${x.seconds} s`} (target restored: ${x.restoredSeconds === undefined ? 'never' : `${x.restoredSeconds} s`})`).join(', ');
     };
     const verdict = (r: DrillResult | undefined) => (!r ? '' : r.violations.length === 0 ? 'holds' : `${r.violations.length} violation(s)`);
     const event = of('event');

@@ -48,13 +48,9 @@ function bakeNeverApproved(world: World, targetId: string, why: string): string[
   return check(!outcomes.includes('Succeeded'), `the bake of ${targetId} was approved although ${why}`);
 }
 
-/** Alarm (errors) of a target `after` its bake started, for `forMs` (absent: it stays in ALARM). */
-function alarmDuringBake(world: World, targetId: string, after: number, forMs?: number, revision?: string): void {
-  world.when(bakeStarted(targetId, revision), (change) => {
-    const at = change.at.getTime() + after;
-    world.alarm(targetId, 'errors', 'ALARM', at);
-    if (forMs !== undefined) world.alarm(targetId, 'errors', 'OK', at + forMs);
-  });
+/** The errors alarm of a target goes off `after` its bake started and stays while the bad version serves. */
+function alarmDuringBake(world: World, targetId: string, after: number, revision?: string): void {
+  world.when(bakeStarted(targetId, revision), (change) => world.alarmWhileServed(targetId, 'errors', change.at.getTime() + after));
 }
 
 const laterWavesNeverStart = (stageNames: string[]) => ({ world }: DrillContext) =>
@@ -81,7 +77,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
           const local = DateTime.fromJSDate(change.at, { zone: 'America/New_York' });
           let night = local.set({ hour: 3, minute: 0, second: 0, millisecond: 0 });
           if (night <= local) night = night.plus({ days: 1 });
-          world.alarm(WAVE2_FLEET, 'errors', 'ALARM', night.toMillis());
+          world.alarmWhileServed(WAVE2_FLEET, 'errors', night.toMillis());
         });
       },
       expect: (ctx) => {
@@ -127,10 +123,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
       alarm: true,
       hours: 72,
       setup: ({ world }) => {
-        world.when(bakeApproved(WAVE1_FLEET), (change) => {
-          world.alarm(WAVE1_FLEET, 'errors', 'ALARM', change.at.getTime() + MINUTE);
-          world.alarm(WAVE1_FLEET, 'errors', 'OK', change.at.getTime() + 6 * HOUR);
-        });
+        world.when(bakeApproved(WAVE1_FLEET), (change) => world.alarmWhileServed(WAVE1_FLEET, 'errors', change.at.getTime() + MINUTE));
       },
       expect: ({ world }) => {
         const t = world.target(WAVE1_FLEET);
@@ -206,7 +199,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
         world.setStopSwitch('OFF', Date.parse('2027-02-09T15:00:00Z'));
         world.when(bakeStarted(WAVE2_ONEBOX), (change) => {
           world.setStopSwitch('ON', change.at.getTime() + 5 * MINUTE);
-          world.alarm(WAVE2_ONEBOX, 'errors', 'ALARM', change.at.getTime() + 10 * MINUTE + 23 * SECOND);
+          world.alarmWhileServed(WAVE2_ONEBOX, 'errors', change.at.getTime() + 10 * MINUTE + 23 * SECOND);
         });
       },
       expect: ({ world }) => {
@@ -243,7 +236,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
           world.pendingApp = apps.longBake;
           world.release();
         });
-        alarmDuringBake(world, WAVE1_FLEET, 30 * MINUTE + 9 * SECOND, undefined, 'r3');
+        alarmDuringBake(world, WAVE1_FLEET, 30 * MINUTE + 9 * SECOND, 'r3');
       },
       expect: ({ world }) => check(world.codePipeline.version === 2, `the pipeline should be at structure version 2, is ${world.codePipeline.version}`),
     },
@@ -264,12 +257,13 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
       expect: ({ world }) => check(world.invocations.some((i) => i.outcome === 'CRASHED'), 'the drill did not crash the controller'),
     },
     {
-      name: 'canary stops running during the bake',
+      name: 'canary stopped: no completed run during the bake',
       start: TUESDAY,
       alarm: false,
       hours: 72,
       setup: ({ world }) => {
-        world.when(bakeStarted(WAVE1_FLEET), (change) => {
+        // Someone stopped the canary while the fleet deployed: not one run completes in the bake.
+        world.when(deployed(WAVE1_FLEET, 'STARTED'), (change) => {
           const t = world.target(WAVE1_FLEET);
           t.services.synthetics.canary(t.canary).stoppedAt = new Date(change.at.getTime() + MINUTE);
         });

@@ -125,7 +125,7 @@ export class World {
   /** Grants removed from monitor roles by a drill (someone edited the role). */
   private readonly denied = new Map<string, Set<string>>();
 
-  constructor(private readonly options: WorldOptions) {
+  constructor(options: WorldOptions) {
     this.clock = new SimClock(options.start);
     this.app = options.app;
     this.plan = options.app.plan;
@@ -469,6 +469,30 @@ export class World {
   /** Removes `action` (e.g. `cloudwatch:DescribeAlarms`) from a target's monitor role. */
   denyGrant(targetId: string, action: string): void {
     this.denied.set(targetId, new Set([...(this.denied.get(targetId) ?? []), action]));
+  }
+
+  /**
+   * A bad release: the target's metric alarm goes to ALARM at `at` and stays there while the alias
+   * still routes traffic to the version it served then (the newest), recovering two minutes after
+   * that version stops serving.
+   */
+  alarmWhileServed(targetId: string, which: keyof TargetResources['metricAlarms'], at: number): void {
+    const t = this.target(targetId);
+    const alias = () => t.services.lambda.aliases.get(`${t.functionName}:${t.aliasName}`)!;
+    this.clock.at(at, `alarm ${targetId} ${which} while served`, () => {
+      const a = alias();
+      const bad = String(Math.max(Number(a.functionVersion), ...Object.keys(a.weights).map(Number)));
+      t.services.cloudWatch.setState(t.metricAlarms[which], 'ALARM', `drill: version ${bad} fails`);
+      const watch = () => {
+        const now = alias();
+        if (now.functionVersion !== bad && now.weights[bad] === undefined) {
+          this.clock.after(2 * MINUTE, `alarm ${targetId} ${which} recovers`, () => t.services.cloudWatch.setState(t.metricAlarms[which], 'OK', `drill: version ${bad} no longer serves`));
+          return;
+        }
+        this.clock.after(MINUTE, `alarm ${targetId} watch`, watch);
+      };
+      this.clock.after(MINUTE, `alarm ${targetId} watch`, watch);
+    });
   }
 
   setStopSwitch(value: 'ON' | 'OFF', at: number): void {
