@@ -152,15 +152,17 @@ export class EmulatedClientFactory implements ClientFactory {
     return this.pipelineClients;
   }
 
-  /** Assumes the monitor role through STS first, as the real factory does, and fails the same way. */
+  private stsClient?: STSClient;
+
+  /** Assumes the monitor role through STS first (cached until 5 minutes before expiry), as the real factory does, and fails the same way. */
   async target(access: TargetAccess): Promise<TargetClients> {
     const { pipelineAccount, pipelineRegion } = this.accounts;
-    const sts = answered(new STSClient(sdkConfig(pipelineRegion)),
-      (c) => this.call('sts', c, pipelineAccount, pipelineRegion, (op, input) => this.accounts.sts.handle(op, input), undefined, this.accounts.controllerActions));
     const expires = this.sessions.get(access.roleArn);
     if (!expires || expires.getTime() - 5 * 60_000 <= this.accounts.now().getTime()) {
+      this.stsClient ??= answered(new STSClient(sdkConfig(pipelineRegion)),
+        (c) => this.call('sts', c, pipelineAccount, pipelineRegion, (op, input) => this.accounts.sts.handle(op, input), undefined, this.accounts.controllerActions));
       try {
-        const out = await sts.send(new AssumeRoleCommand({ RoleArn: access.roleArn, RoleSessionName: 'wave-pipelines-controller', DurationSeconds: 3600 }));
+        const out = await this.stsClient.send(new AssumeRoleCommand({ RoleArn: access.roleArn, RoleSessionName: 'wave-pipelines-controller', DurationSeconds: 3600 }));
         this.sessions.set(access.roleArn, out.Credentials!.Expiration!);
       } catch (err) {
         throw new RoleAssumptionError(access.roleArn, err);
