@@ -271,16 +271,18 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
       expect: ({ world }) => bakeNeverApproved(world, WAVE1_FLEET, 'its canary stopped running during the bake'),
     },
     {
-      name: "public holiday in one region of a wave (Quebec's Fete nationale, wave 3)",
-      start: '2027-06-24T06:00:00Z',
+      name: "public holiday in one region of a wave (Sao Paulo's Dia de Finados, wave 3)",
+      // Tuesday 2027-11-02 is a public holiday in Sao Paulo only: wave 3 (Los Angeles, Toronto,
+      // Sao Paulo) must wait for Wednesday's common window, 16:00-20:00 UTC.
+      start: '2027-11-02T07:00:00Z',
       alarm: false,
-      hours: 150,
+      hours: 72,
       setup: () => undefined,
       expect: ({ world }) => {
         const opened = windowOpenings(world, 'Prod-Wave-3');
         return [
           ...releaseSucceeded(world),
-          ...check(opened.length === 1 && opened[0].toISOString() >= '2027-06-28', `wave 3 should wait for Monday 2027-06-28, opened ${opened.map((d) => d.toISOString()).join(', ') || 'never'}`),
+          ...check(opened.length === 1 && opened[0].toISOString() >= '2027-11-03T16:00', `wave 3 should wait for Wednesday 2027-11-03 16:00 UTC, opened ${opened.map((d) => d.toISOString()).join(', ') || 'never'}`),
         ];
       },
     },
