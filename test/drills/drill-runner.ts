@@ -3,12 +3,12 @@
  * start time, the drill's faults and alarms, simulated minute by minute until the release is over
  * (or the drill's time limit), then the invariants.
  */
-import { GATE, parseGateToken } from '../../lib/model/naming';
 import { ActionStateChange } from './emulator/codepipeline';
 import { HOUR } from './emulator/sim-clock';
 import { SynthesizedApp } from './emulator/synthesized-app';
 import { AlarmRollback, checkInvariants } from './invariants';
 import { World } from './world';
+import { GATE, parseGateToken } from '../../lib/model/naming';
 
 /** How alarm state changes reach the controller: forwarded events, or none (lost). */
 export type AlarmPath = 'event' | 'lost';
@@ -101,9 +101,10 @@ export function deployed(targetId: string, state: string): (change: ActionStateC
 
 /** Deterministic pseudo-random numbers, so a drill replays exactly. */
 export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
+  // A linear congruential generator (Numerical Recipes constants), modulo 2^32.
+  let state = seed % 2 ** 32;
   return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    state = (Math.imul(state, 1664525) + 1013904223 + 2 ** 32) % 2 ** 32;
     return state / 2 ** 32;
   };
 }

@@ -5,11 +5,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ORDERS_RELEASE } from '../../examples/app';
 import { AlarmPath, DrillResult, runDrill } from './drill-runner';
 import { synthesizeExample, SynthesizedApp } from './emulator/synthesized-app';
 import { latencyTable, violationList, writeResults } from './latency-table';
 import { drills, LONG_BAKE_MINUTES } from './scenarios';
+import { ORDERS_RELEASE } from '../../examples/app';
 
 const outdirs: string[] = [];
 function synth(name: string, release = ORDERS_RELEASE): SynthesizedApp {

@@ -13,10 +13,10 @@
  * for public holidays, so a bug in the model cannot hide itself.
  */
 import { DateTime } from 'luxon';
-import { GATE, healthParameterName, parseGateToken, stageKey } from '../../lib/model/naming';
-import { ResolvedWindow } from '../../lib/model/plan';
 import { ActionRun, PipelineExecution } from './emulator/codepipeline';
 import { TargetResources, versionOf, World } from './world';
+import { GATE, healthParameterName, parseGateToken, stageKey } from '../../lib/model/naming';
+import { ResolvedWindow } from '../../lib/model/plan';
 
 /** A rollback must start this soon after the health alarm. */
 export const ROLLBACK_DEADLINE_SECONDS = 60;
@@ -264,6 +264,7 @@ function alarmRollbacks(world: World): AlarmRollback[] {
 function servedVersions(t: TargetResources, at: number): string[] {
   const key = `${t.functionName}:${t.aliasName}`;
   const updates = t.services.lambda.updates.filter((u) => u.key === key && u.at.getTime() <= at);
-  const state = updates.length > 0 ? updates[updates.length - 1].after : t.services.lambda.updates.find((u) => u.key === key)?.before ?? t.services.lambda.aliases.get(key)!;
+  const first = t.services.lambda.updates.find((u) => u.key === key)?.before;
+  const state = updates.length > 0 ? updates[updates.length - 1].after : first ?? t.services.lambda.aliases.get(key)!;
   return [state.functionVersion, ...Object.keys(state.weights)];
 }

@@ -6,13 +6,13 @@
  * 03:30 UTC the next day.
  */
 import { DateTime } from 'luxon';
-import { GATE, parseGateToken, stageKey } from '../../lib/model/naming';
 import { bakeApproved, bakeOutcomes, bakeStarted, deployed, Drill, DrillContext, releaseStatuses, seeded } from './drill-runner';
 import { awsError, networkError, THROTTLING_ERROR } from './emulator/aws-errors';
 import { Call } from './emulator/client-factory';
 import { HOUR, MINUTE, SECOND } from './emulator/sim-clock';
 import { SynthesizedApp } from './emulator/synthesized-app';
 import { DURATIONS, World } from './world';
+import { GATE, parseGateToken, stageKey } from '../../lib/model/naming';
 
 const TUESDAY = '2027-02-09T07:00:00Z';
 const WAVE1_FLEET = 'prod-wave-1-eu-west-1-fleet';
@@ -28,7 +28,10 @@ function check(condition: boolean, problem: string): string[] {
 function windowOpenings(world: World, stageName: string): Date[] {
   return world.codePipeline.actionRuns
     .filter((r) => r.execution.type === 'STANDARD' && r.status === 'Succeeded')
-    .filter((r) => { const t = parseGateToken(r.action.configuration.CustomData); return t?.gate === GATE.WINDOW && t.target === stageKey(stageName); })
+    .filter((r) => {
+      const t = parseGateToken(r.action.configuration.CustomData);
+      return t?.gate === GATE.WINDOW && t.target === stageKey(stageName);
+    })
     .map((r) => r.lastStatusChange);
 }
 
@@ -77,7 +80,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
           const local = DateTime.fromJSDate(change.at, { zone: 'America/New_York' });
           let night = local.set({ hour: 3, minute: 0, second: 0, millisecond: 0 });
           if (night <= local) night = night.plus({ days: 1 });
-          world.alarmWhileServed(WAVE2_FLEET, 'errors', night.toMillis());
+          world.alarmWhileServed(WAVE2_FLEET, 'errors', night.toMillis() + 20 * SECOND);
         });
       },
       expect: (ctx) => {
@@ -269,6 +272,30 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
         });
       },
       expect: ({ world }) => bakeNeverApproved(world, WAVE1_FLEET, 'its canary stopped running during the bake'),
+    },
+    {
+      name: 'operator invokes the rollback Lambda during a bake',
+      start: TUESDAY,
+      alarm: false,
+      hours: 72,
+      setup: ({ world }) => {
+        world.when(bakeStarted(WAVE2_FLEET), (change) => world.operatorRollback(WAVE2_FLEET, change.at.getTime() + 20 * MINUTE));
+      },
+      expect: ({ world }) => {
+        const call = world.operatorRollbacks[0];
+        if (!call) return ['the operator rollback never ran'];
+        if (call.error) return [`the rollback Lambda failed: ${call.error}`];
+        const t = world.target(WAVE2_FLEET);
+        const deadline = call.at.getTime() + 60 * SECOND;
+        const restored = t.services.lambda.updates.some((u) => u.key === `${t.functionName}:${t.aliasName}` && u.at.getTime() >= call.at.getTime()
+          && u.at.getTime() <= deadline && u.after.functionVersion === '1' && Object.keys(u.after.weights).length === 0);
+        const stageRolledBack = world.codePipeline.executions.some((e) => e.type === 'ROLLBACK' && e.rollback?.stageName === t.target.stageName
+          && e.startTime.getTime() >= call.at.getTime() && e.startTime.getTime() <= deadline);
+        return [
+          ...check(restored || stageRolledBack, `an operator rolled ${WAVE2_FLEET} back at ${call.at.toISOString()}, but within 60 s neither its alias returned to version 1 nor did a ROLLBACK execution of ${t.target.stageName} start (report: ${call.report!.items.map((i) => `${i.kind} ${i.action}: ${i.detail}`).join('; ')})`),
+          ...check(!bakeOutcomes(world, WAVE2_FLEET).includes('Succeeded'), `the bake of ${WAVE2_FLEET} was approved after an operator rolled it back`),
+        ];
+      },
     },
     {
       name: "public holiday in one region of a wave (Sao Paulo's Dia de Finados, wave 3)",

@@ -4,14 +4,8 @@
  * (`createControllerHandler`) invoked by the rules of the pipeline stack: the 1-minute sweep,
  * approval starts and forwarded health alarms. Simulated time only.
  */
-import { ControllerResult, createControllerHandler } from '../../lib/runtime/controller';
-import { DecisionLine } from '../../lib/runtime/decision-log';
-import { monitorRoleArn } from '../../lib/runtime/rollback';
-import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../../lib/model/health-manifest';
-import { compositeAlarmName, healthParameterName } from '../../lib/model/naming';
-import { PlannedTarget, planTargets, ReleasePlan } from '../../lib/model/plan';
-import { AlarmStateChange, CloudWatchEmulator } from './emulator/cloudwatch';
 import { Call, CallJournal, EmulatedAccounts, EmulatedClientFactory, InvocationContext, TargetServices } from './emulator/client-factory';
+import { AlarmStateChange, CloudWatchEmulator } from './emulator/cloudwatch';
 import { CodeDeployEmulator } from './emulator/codedeploy';
 import { ActionRun, ActionStateChange, CodePipelineEmulator } from './emulator/codepipeline';
 import { EventRule, matchesPattern, rateMinutes } from './emulator/eventbridge';
@@ -21,6 +15,12 @@ import { SsmEmulator } from './emulator/ssm';
 import { StsEmulator } from './emulator/sts';
 import { SynthesizedApp } from './emulator/synthesized-app';
 import { SyntheticsEmulator } from './emulator/synthetics';
+import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../../lib/model/health-manifest';
+import { compositeAlarmName, healthParameterName } from '../../lib/model/naming';
+import { PlannedTarget, planTargets, ReleasePlan } from '../../lib/model/plan';
+import { ControllerResult, createControllerHandler } from '../../lib/runtime/controller';
+import { DecisionLine } from '../../lib/runtime/decision-log';
+import { createRollbackHandler, monitorRoleArn, RollbackReport } from '../../lib/runtime/rollback';
 
 /** Simulated durations of the actions CodePipeline hands to other services. */
 export const DURATIONS = {
@@ -67,13 +67,13 @@ export interface DeliveryFaults {
 }
 
 export interface ControllerEvent {
-  readonly source: string;
+  readonly 'source': string;
   readonly 'detail-type': string;
-  readonly account: string;
-  readonly region: string;
-  readonly time: string;
-  readonly resources?: string[];
-  readonly detail: Record<string, unknown>;
+  readonly 'account': string;
+  readonly 'region': string;
+  readonly 'time': string;
+  readonly 'resources'?: string[];
+  readonly 'detail': Record<string, unknown>;
 }
 
 export interface Invocation {
@@ -117,8 +117,13 @@ export class World {
   private app: SynthesizedApp;
   private readonly invocation: InvocationContext = { id: 0, crashed: false };
   private handler!: (event: unknown) => Promise<ControllerResult>;
+  private rollbackHandler!: (event: { targetId: string; reason?: string }) => Promise<RollbackReport>;
+  /** Reports of the operators' rollback Lambda. */
+  readonly operatorRollbacks: Array<{ at: Date; targetId: string; report?: RollbackReport; error?: string }> = [];
   private factory!: EmulatedClientFactory;
-  private readonly hooks: Array<{ when: (change: ActionStateChange) => boolean; run: (change: ActionStateChange) => void; once: boolean; done?: boolean }> = [];
+  private readonly hooks: Array<{
+    when: (change: ActionStateChange) => boolean; run: (change: ActionStateChange) => void; once: boolean; done?: boolean;
+  }> = [];
   /** A new version of the app that SelfMutate deploys when a release reaches it. */
   pendingApp?: SynthesizedApp;
   private releaseCounter: number;
@@ -133,7 +138,8 @@ export class World {
     const now = () => this.clock.now();
     const roles = new Set(planTargets(this.plan).map((t) => monitorRoleArn(this.plan, t)));
     this.sts = new StsEmulator(now, roles);
-    this.codePipeline = new CodePipelineEmulator(this.clock, options.app.pipeline, { start: (run, finish) => this.runAction(run, finish) }, this.plan.pipelineAccount, this.plan.pipelineRegion);
+    const runner = { start: (run: ActionRun, finish: (ok: boolean, summary?: string) => void) => this.runAction(run, finish) };
+    this.codePipeline = new CodePipelineEmulator(this.clock, options.app.pipeline, runner, this.plan.pipelineAccount, this.plan.pipelineRegion);
     this.codePipeline.onActionStateChange((change) => this.onActionStateChange(change));
     this.pipelineSsm.put(this.plan.stopSwitchParameterName, 'OFF');
     this.switchHistory.push({ at: options.start, value: 'OFF' });
@@ -187,18 +193,36 @@ export class World {
     const breaching = (name: string) => cw.state(name) === 'ALARM';
     // The metric reads bad while its alarm is in ALARM: the drills drive alarm states, datapoints follow.
     cw.putMetricAlarm({
-      name: resources.metricAlarms.errors, namespace: 'AWS/ApiGateway', metricName: '5XXError', dimensions: dims, statistic: 'Sum', period: 60,
-      threshold: 5, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      name: resources.metricAlarms.errors,
+      namespace: 'AWS/ApiGateway',
+      metricName: '5XXError',
+      dimensions: dims,
+      statistic: 'Sum',
+      period: 60,
+      threshold: 5,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
       value: () => (breaching(resources.metricAlarms.errors) ? BAD_ERRORS : PIPELINE_HEALTHY_ERRORS),
     }, at);
     cw.putMetricAlarm({
-      name: resources.metricAlarms.latency, namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensions: dims, statistic: 'p99', period: 60,
-      threshold: 1500, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      name: resources.metricAlarms.latency,
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Latency',
+      dimensions: dims,
+      statistic: 'p99',
+      period: 60,
+      threshold: 1500,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
       value: () => (breaching(resources.metricAlarms.latency) ? 2400 : 180),
     }, at);
     cw.putMetricAlarm({
-      name: resources.metricAlarms.canary, namespace: 'CloudWatchSynthetics', metricName: 'Failed', dimensions: [{ Name: 'CanaryName', Value: resources.canary }], statistic: 'Sum', period: 60,
-      threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      name: resources.metricAlarms.canary,
+      namespace: 'CloudWatchSynthetics',
+      metricName: 'Failed',
+      dimensions: [{ Name: 'CanaryName', Value: resources.canary }],
+      statistic: 'Sum',
+      period: 60,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
       value: () => (breaching(resources.metricAlarms.canary) ? 1 : 0),
     }, at);
     cw.putCompositeAlarm(resources.composite, Object.values(resources.metricAlarms), at);
@@ -312,19 +336,19 @@ export class World {
     }
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
     const event: ControllerEvent = {
-      source: 'aws.codepipeline',
+      'source': 'aws.codepipeline',
       'detail-type': 'CodePipeline Action Execution State Change',
-      account: this.plan.pipelineAccount,
-      region: this.plan.pipelineRegion,
-      time: change.at.toISOString(),
-      detail: {
-        pipeline: change.pipeline,
+      'account': this.plan.pipelineAccount,
+      'region': this.plan.pipelineRegion,
+      'time': change.at.toISOString(),
+      'detail': {
+        'pipeline': change.pipeline,
         'execution-id': change.executionId,
-        stage: change.stage,
-        action: change.action,
-        state: change.state,
-        region: change.region,
-        type: { owner: 'AWS', provider: change.provider, category: change.category, version: '1' },
+        'stage': change.stage,
+        'action': change.action,
+        'state': change.state,
+        'region': change.region,
+        'type': { owner: 'AWS', provider: change.provider, category: change.category, version: '1' },
       },
     };
     this.publish('default', event, DELAYS.actionEvent);
@@ -335,13 +359,13 @@ export class World {
     // Each target's ReleaseMonitor forwards its composite alarm's ALARM transitions to the health bus.
     if (change.type !== 'CompositeAlarm' || change.newState !== 'ALARM') return;
     const event: ControllerEvent = {
-      source: 'aws.cloudwatch',
+      'source': 'aws.cloudwatch',
       'detail-type': 'CloudWatch Alarm State Change',
-      account: change.account,
-      region: change.region,
-      time: change.at.toISOString(),
-      resources: [change.alarmArn],
-      detail: { alarmName: change.alarmName, state: { value: change.newState }, previousState: { value: change.oldState } },
+      'account': change.account,
+      'region': change.region,
+      'time': change.at.toISOString(),
+      'resources': [change.alarmArn],
+      'detail': { alarmName: change.alarmName, state: { value: change.newState }, previousState: { value: change.oldState } },
     };
     this.publish('health', event, DELAYS.alarmEvent);
   }
@@ -365,8 +389,13 @@ export class World {
       this.clock.at(at, 'sweep', async () => {
         tick(at + every);
         const event: ControllerEvent = {
-          source: 'aws.events', 'detail-type': 'Scheduled Event', account: this.plan.pipelineAccount, region: this.plan.pipelineRegion,
-          time: new Date(at).toISOString(), resources: [`arn:aws:events:${this.plan.pipelineRegion}:${this.plan.pipelineAccount}:rule/${rule.id}`], detail: {},
+          'source': 'aws.events',
+          'detail-type': 'Scheduled Event',
+          'account': this.plan.pipelineAccount,
+          'region': this.plan.pipelineRegion,
+          'time': new Date(at).toISOString(),
+          'resources': [`arn:aws:events:${this.plan.pipelineRegion}:${this.plan.pipelineAccount}:rule/${rule.id}`],
+          'detail': {},
         };
         await this.deliver(rule, event, 0);
       });
@@ -426,6 +455,27 @@ export class World {
       now: () => this.clock.now(),
       clients: this.factory,
       log: (line) => this.decisions.push({ ...line, inputs: { ...line.inputs, at: this.clock.now().toISOString() } }),
+    });
+    // The operators' rollback Lambda shares the controller's role (ReleaseController).
+    this.rollbackHandler = createRollbackHandler({
+      plan: this.plan,
+      now: () => this.clock.now(),
+      clients: this.factory,
+      log: (line) => this.decisions.push({ ...line, inputs: { ...line.inputs, at: this.clock.now().toISOString() } }),
+    });
+  }
+
+  /** An operator invokes the rollback Lambda (`{ "targetId": ... }`) at `at`. */
+  operatorRollback(targetId: string, at: number): void {
+    this.clock.at(at, `operator rollback ${targetId}`, async () => {
+      this.invocation.id++;
+      this.invocation.crashed = false;
+      try {
+        const report = await this.rollbackHandler({ targetId, reason: 'drill: operator rollback' });
+        this.operatorRollbacks.push({ at: this.clock.now(), targetId, report });
+      } catch (err) {
+        this.operatorRollbacks.push({ at: this.clock.now(), targetId, error: err instanceof Error ? err.message : String(err) });
+      }
     });
   }
 

@@ -12,7 +12,6 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { SyntheticsClient } from '@aws-sdk/client-synthetics';
-import { ClientFactory, PipelineClients, RoleAssumptionError, TargetAccess, TargetClients } from '../../../lib/runtime/aws-clients';
 import { ACCESS_DENIED_ERROR, awsError } from './aws-errors';
 import { CloudWatchEmulator } from './cloudwatch';
 import { CodeDeployEmulator } from './codedeploy';
@@ -22,6 +21,7 @@ import { SsmEmulator } from './ssm';
 import { StsEmulator } from './sts';
 import { MonitorGrants } from './synthesized-app';
 import { SyntheticsEmulator } from './synthetics';
+import { ClientFactory, PipelineClients, RoleAssumptionError, TargetAccess, TargetClients } from '../../../lib/runtime/aws-clients';
 
 export interface TargetServices {
   readonly ssm: SsmEmulator;
@@ -54,12 +54,12 @@ export interface EmulatedAccounts {
   readonly codePipeline: CodePipelineEmulator;
   readonly pipelineSsm: SsmEmulator;
   readonly sts: StsEmulator;
-  target(account: string, region: string): TargetServices;
-  /** Grants of a monitor role, by its ARN. */
-  grantsOf(roleArn: string): MonitorGrants | undefined;
   /** Grants of the controller's role. */
   readonly controllerActions: Set<string>;
   readonly now: () => Date;
+  target(account: string, region: string): TargetServices;
+  /** Grants of a monitor role, by its ARN. */
+  grantsOf(roleArn: string): MonitorGrants | undefined;
 }
 
 /** Where the current invocation stands; the harness owns it. */
@@ -89,6 +89,7 @@ export class EmulatedClientFactory implements ClientFactory {
   private readonly afterCall: Array<(call: Call, output: any) => void>;
   private pipelineClients?: PipelineClients;
   private readonly targets = new Map<string, TargetClients>();
+  private stsClient?: STSClient;
   /** Assumed-role credentials, cached per role like the real factory does (until 5 minutes before expiry). */
   private readonly sessions = new Map<string, Date>();
 
@@ -98,9 +99,14 @@ export class EmulatedClientFactory implements ClientFactory {
     this.afterCall = journal.afterCall;
   }
 
-  private async call(service: string, command: any, account: string, region: string, answer: (operation: string, input: any) => any, roleArn?: string, allowed?: Set<string>): Promise<any> {
+  private async call(
+    service: string, command: any, account: string, region: string,
+    answer: (operation: string, input: any) => any, roleArn?: string, allowed?: Set<string>,
+  ): Promise<any> {
     const operation = String(command.constructor.name).replace(/Command$/, '');
-    const entry: Call = { invocation: this.invocation.id, service, operation, account, region, roleArn, at: this.accounts.now(), input: command.input };
+    const entry: Call = {
+      invocation: this.invocation.id, service, operation, account, region, roleArn, at: this.accounts.now(), input: command.input,
+    };
     this.calls.push(entry);
     if (this.invocation.crashed) return new Promise(() => undefined);
     for (const fault of this.faults) {
@@ -122,10 +128,11 @@ export class EmulatedClientFactory implements ClientFactory {
       throw awsError(ACCESS_DENIED_ERROR[service], `User: ${roleArn ?? 'the controller role'} is not authorized to perform: ${action}`, 403);
     }
     try {
-      const output = await answer(operation, command.input);
+      const output = await Promise.resolve(answer(operation, command.input));
       entry.ok = true;
       for (const hook of this.afterCall) hook(entry, output);
-      if (this.invocation.crashed) return new Promise(() => undefined);
+      // The invocation died in a hook (a crash after this call): it never sees the answer.
+      if (this.invocation.crashed) return await new Promise(() => undefined);
       return { $metadata: { httpStatusCode: 200, requestId: 'emulated', attempts: 1, totalRetryDelay: 0 }, ...output };
     } catch (err) {
       entry.ok = false;
@@ -152,8 +159,6 @@ export class EmulatedClientFactory implements ClientFactory {
     return this.pipelineClients;
   }
 
-  private stsClient?: STSClient;
-
   /** Assumes the monitor role through STS first (cached until 5 minutes before expiry), as the real factory does, and fails the same way. */
   async target(access: TargetAccess): Promise<TargetClients> {
     const { pipelineAccount, pipelineRegion } = this.accounts;
@@ -175,7 +180,8 @@ export class EmulatedClientFactory implements ClientFactory {
     const grants = this.accounts.grantsOf(access.roleArn);
     const allowed = grants?.actions ?? new Set<string>();
     const historyOnWildcard = grants?.alarmHistoryOnWildcard ?? false;
-    const via = (service: string, answer: (op: string, input: any) => any) => (c: any) => this.call(service, c, access.account, access.region, answer, access.roleArn, allowed);
+    const via = (service: string, answer: (op: string, input: any) => any) =>
+      (c: any) => this.call(service, c, access.account, access.region, answer, access.roleArn, allowed);
     const config = sdkConfig(access.region);
     const clients: TargetClients = {
       ssm: answered(new SSMClient(config), via('ssm', (op, input) => services.ssm.handle(op, input))),

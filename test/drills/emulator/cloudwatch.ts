@@ -108,7 +108,14 @@ export class CloudWatchEmulator {
     if (alarm.state === state) return;
     const now = this.clock.now();
     const change: AlarmStateChange = {
-      account: this.account, region: this.region, alarmName: alarm.name, alarmArn: alarm.arn, type: alarm.type, oldState: alarm.state, newState: state, at: now,
+      account: this.account,
+      region: this.region,
+      alarmName: alarm.name,
+      alarmArn: alarm.arn,
+      type: alarm.type,
+      oldState: alarm.state,
+      newState: state,
+      at: now,
     };
     this.history.push({ alarmName: alarm.name, alarmType: alarm.type, timestamp: now, oldState: alarm.state, newState: state, reason });
     alarm.state = state;
@@ -190,7 +197,14 @@ export class CloudWatchEmulator {
    * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
    */
   private describeAlarmHistory(input: {
-    AlarmName?: string; AlarmTypes?: string[]; HistoryItemType?: string; StartDate?: Date; EndDate?: Date; MaxRecords?: number; NextToken?: string; ScanBy?: string;
+    AlarmName?: string;
+    AlarmTypes?: string[];
+    HistoryItemType?: string;
+    StartDate?: Date;
+    EndDate?: Date;
+    MaxRecords?: number;
+    NextToken?: string;
+    ScanBy?: string;
   }, caller: CloudWatchCaller) {
     if (input.StartDate && input.EndDate && input.StartDate.getTime() > input.EndDate.getTime()) {
       throw awsError('InvalidParameterValue', `StartDate ${input.StartDate.toISOString()} is after EndDate ${input.EndDate.toISOString()}`, 400);
@@ -235,7 +249,8 @@ export class CloudWatchEmulator {
     const results = input.MetricDataQueries.map((query) => {
       if (!query.MetricStat) throw unimplemented('cloudwatch', 'GetMetricData with metric math');
       const metric = query.MetricStat.Metric;
-      const alarm = [...this.alarms.values()].find((a) => a.metric && a.metric.namespace === metric.Namespace && a.metric.metricName === metric.MetricName
+      const alarm = [...this.alarms.values()].find((a) => a.metric
+        && a.metric.namespace === metric.Namespace && a.metric.metricName === metric.MetricName
         && JSON.stringify(a.metric.dimensions) === JSON.stringify(metric.Dimensions ?? []));
       const period = query.MetricStat.Period * 1000;
       const timestamps: Date[] = [];

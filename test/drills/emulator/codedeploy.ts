@@ -57,20 +57,29 @@ export class CodeDeployEmulator {
    * A deployment of a new version (CloudFormation's CodeDeployLambdaAliasUpdate creates it and the
    * stack update waits for it), calling `onDone` when it succeeds, fails or is stopped.
    */
-  deploy(applicationName: string, deploymentGroupName: string, toVersion: string, creator: string, onDone?: (ok: boolean, summary: string) => void): DeploymentRecord {
+  deploy(
+    applicationName: string, deploymentGroupName: string, toVersion: string, creator: string, onDone?: (ok: boolean, summary: string) => void,
+  ): DeploymentRecord {
     const group = this.groups.get(`${applicationName}/${deploymentGroupName}`);
     if (!group) throw new Error(`emulator: no deployment group ${applicationName}/${deploymentGroupName}`);
     const alias = this.lambda.aliases.get(LambdaEmulator.key(group.functionName, group.aliasName))!;
     const record: DeploymentRecord = {
       id: `d-${(++this.counter).toString(36).toUpperCase().padStart(9, '0')}`,
-      group, status: 'InProgress', creator, fromVersion: alias.functionVersion, toVersion, createdAt: this.clock.now(), onDone,
+      group,
+      status: 'InProgress',
+      creator,
+      fromVersion: alias.functionVersion,
+      toVersion,
+      createdAt: this.clock.now(),
+      onDone,
     };
     this.deployments.push(record);
     if (record.fromVersion === toVersion) {
       this.complete(record, 'Succeeded', 'no change');
       return record;
     }
-    this.lambda.setAlias(group.functionName, group.aliasName, { functionVersion: record.fromVersion, weights: { [toVersion]: group.canaryPercentage / 100 } });
+    const weights = { [toVersion]: group.canaryPercentage / 100 };
+    this.lambda.setAlias(group.functionName, group.aliasName, { functionVersion: record.fromVersion, weights });
     this.watchAlarms(record, 0);
     this.clock.after(group.canaryMinutes * MINUTE, `codedeploy ${record.id} shift all traffic`, () => {
       if (record.status !== 'InProgress') return;
@@ -103,8 +112,13 @@ export class CodeDeployEmulator {
       const group = record.group;
       const back: DeploymentRecord = {
         id: `d-${(++this.counter).toString(36).toUpperCase().padStart(9, '0')}`,
-        group, status: 'Succeeded', creator: 'codeDeployRollback', fromVersion: record.toVersion, toVersion: record.fromVersion,
-        createdAt: this.clock.now(), completedAt: this.clock.now(),
+        group,
+        status: 'Succeeded',
+        creator: 'codeDeployRollback',
+        fromVersion: record.toVersion,
+        toVersion: record.fromVersion,
+        createdAt: this.clock.now(),
+        completedAt: this.clock.now(),
       };
       this.deployments.push(back);
       record.rollbackDeploymentId = back.id;
@@ -161,6 +175,7 @@ export class CodeDeployEmulator {
   }
 
   inFlight(applicationName: string, deploymentGroupName: string): DeploymentRecord[] {
-    return this.deployments.filter((d) => d.group.applicationName === applicationName && d.group.deploymentGroupName === deploymentGroupName && IN_FLIGHT.includes(d.status));
+    return this.deployments.filter((d) => d.group.applicationName === applicationName
+      && d.group.deploymentGroupName === deploymentGroupName && IN_FLIGHT.includes(d.status));
   }
 }

@@ -6,9 +6,9 @@
  * Each rule cites the page it follows. Where the documentation is silent the choice is written down
  * (see docs/drills.md, "Emulator assumptions").
  */
-import { ActionDefinition, PipelineDefinition, StageDefinition } from './synthesized-app';
 import { awsError, unimplemented } from './aws-errors';
 import { SimClock } from './sim-clock';
+import { ActionDefinition, PipelineDefinition, StageDefinition } from './synthesized-app';
 
 export type ExecutionType = 'STANDARD' | 'ROLLBACK';
 export type ExecutionStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Superseded' | 'Cancelled' | 'Stopped' | 'Stopping';
@@ -88,7 +88,9 @@ export class CodePipelineEmulator {
   private readonly created: Date;
   private updated: Date;
 
-  constructor(private readonly clock: SimClock, definition: PipelineDefinition, private readonly runner: ActionRunner, readonly account: string, readonly region: string) {
+  constructor(
+    private readonly clock: SimClock, definition: PipelineDefinition, private readonly runner: ActionRunner, readonly account: string, readonly region: string,
+  ) {
     this.definition = definition;
     for (const stage of definition.stages) this.stages.set(stage.name, { runOrder: 0, actions: new Map() });
     this.created = clock.now();
@@ -128,8 +130,14 @@ export class CodePipelineEmulator {
    */
   recordSucceededExecution(revision: string, at: Date): PipelineExecution {
     const execution: PipelineExecution = {
-      id: this.id(0xa), type: 'STANDARD', status: 'Succeeded', startTime: at, lastUpdateTime: at,
-      pipelineVersion: this.versionNumber, revision, succeededStages: new Set(this.stageNames),
+      id: this.id(0xa),
+      type: 'STANDARD',
+      status: 'Succeeded',
+      startTime: at,
+      lastUpdateTime: at,
+      pipelineVersion: this.versionNumber,
+      revision,
+      succeededStages: new Set(this.stageNames),
     };
     this.executions.push(execution);
     for (const stage of this.stages.values()) stage.latest = execution;
@@ -139,8 +147,14 @@ export class CodePipelineEmulator {
   /** A source change starts an execution (StartPipelineExecution or a change detected by the source action). */
   startExecution(revision: string): PipelineExecution {
     const execution: PipelineExecution = {
-      id: this.id(0xe), type: 'STANDARD', status: 'InProgress', startTime: this.clock.now(), lastUpdateTime: this.clock.now(),
-      pipelineVersion: this.versionNumber, revision, succeededStages: new Set(),
+      id: this.id(0xe),
+      type: 'STANDARD',
+      status: 'InProgress',
+      startTime: this.clock.now(),
+      lastUpdateTime: this.clock.now(),
+      pipelineVersion: this.versionNumber,
+      revision,
+      succeededStages: new Set(),
     };
     this.executions.push(execution);
     this.enterStage(execution, 0);
@@ -335,7 +349,11 @@ export class CodePipelineEmulator {
 
   private startRollback(stageName: string, target: PipelineExecution, rolledBack: PipelineExecution): PipelineExecution {
     const rollback: PipelineExecution = {
-      id: this.id(0xb), type: 'ROLLBACK', status: 'InProgress', startTime: this.clock.now(), lastUpdateTime: this.clock.now(),
+      id: this.id(0xb),
+      type: 'ROLLBACK',
+      status: 'InProgress',
+      startTime: this.clock.now(),
+      lastUpdateTime: this.clock.now(),
       pipelineVersion: this.versionNumber,
       // "CodePipeline will use the variables and artifacts from the execution to which it is rolling back."
       revision: target.revision,
@@ -485,7 +503,9 @@ export class CodePipelineEmulator {
    * InvalidApprovalTokenException.
    * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutApprovalResult.html
    */
-  private putApprovalResult(input: { pipelineName: string; stageName: string; actionName: string; token: string; result: { status: string; summary: string } }) {
+  private putApprovalResult(input: {
+    pipelineName: string; stageName: string; actionName: string; token: string; result: { status: string; summary: string };
+  }) {
     this.checkName(input.pipelineName);
     const definition = this.definition.stages.find((s) => s.name === input.stageName);
     if (!definition) throw awsError('StageNotFoundException', `Stage ${input.stageName} not found`, 400);
@@ -502,7 +522,9 @@ export class CodePipelineEmulator {
   }
 
   /** Newest first; `succeededInStage` keeps executions that succeeded in that stage. */
-  private listPipelineExecutions(input: { pipelineName: string; filter?: { succeededInStage?: { stageName?: string } }; maxResults?: number; nextToken?: string }) {
+  private listPipelineExecutions(input: {
+    pipelineName: string; filter?: { succeededInStage?: { stageName?: string } }; maxResults?: number; nextToken?: string;
+  }) {
     this.checkName(input.pipelineName);
     const stageName = input.filter?.succeededInStage?.stageName;
     const all = this.executions

@@ -12,15 +12,15 @@ export interface AliasRecord {
 }
 
 export class LambdaEmulator {
+  static key(functionName: string, aliasName: string): string {
+    return `${functionName}:${aliasName}`;
+  }
+
   readonly aliases = new Map<string, AliasRecord>();
   /** Every change of an alias (UpdateAlias and CodeDeploy's shifts), for the drills' journal. */
   readonly updates: Array<{ key: string; at: Date; by: string; before: AliasRecord; after: AliasRecord }> = [];
 
   constructor(private readonly now: () => Date) {}
-
-  static key(functionName: string, aliasName: string): string {
-    return `${functionName}:${aliasName}`;
-  }
 
   setAlias(functionName: string, aliasName: string, record: AliasRecord, by = 'CodeDeploy'): void {
     const key = LambdaEmulator.key(functionName, aliasName);

@@ -40,7 +40,7 @@ export class SimClock {
     let lo = 0;
     let hi = this.queue.length;
     while (lo < hi) {
-      const mid = (lo + hi) >> 1;
+      const mid = Math.floor((lo + hi) / 2);
       const q = this.queue[mid];
       if (q.at < item.at || (q.at === item.at && q.seq < item.seq)) lo = mid + 1; else hi = mid;
     }

@@ -7,12 +7,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { EventRule, readRules } from './eventbridge';
 import { buildExampleApp } from '../../../examples/app';
 import { ReleaseDeclaration } from '../../../lib';
 import { controllerRoleName } from '../../../lib/model/naming';
 import { planFileName, PlannedTarget, planTargets, ReleasePlan } from '../../../lib/model/plan';
 import { readPlanFile } from '../../../lib/runtime/plan-file';
-import { EventRule, readRules } from './eventbridge';
 
 export interface ActionDefinition {
   readonly name: string;
@@ -71,7 +71,8 @@ export function synthesizeExample(outdir: string, release?: ReleaseDeclaration):
   const pipeline = readPipeline(template, plan, stack.region);
   const grants = new Map<string, MonitorGrants>();
   for (const target of planTargets(plan)) grants.set(target.id, readGrants(outdir, target));
-  return { outdir, plan, pipeline, grants, controllerActions: roleActions(template, controllerRoleName(plan.pipelineName)), rules: readRules(template) };
+  const controllerActions = roleActions(template, controllerRoleName(plan.pipelineName));
+  return { outdir, plan, pipeline, grants, controllerActions, rules: readRules(template) };
 }
 
 function readPipeline(template: any, plan: ReleasePlan, stackRegion: string): PipelineDefinition {
