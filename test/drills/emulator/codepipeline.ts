@@ -89,7 +89,8 @@ export class CodePipelineEmulator {
   private updated: Date;
 
   constructor(
-    private readonly clock: SimClock, definition: PipelineDefinition, private readonly runner: ActionRunner, readonly account: string, readonly region: string,
+    private readonly clock: SimClock, definition: PipelineDefinition, private readonly runner: ActionRunner,
+    readonly account: string, readonly region: string,
   ) {
     this.definition = definition;
     for (const stage of definition.stages) this.stages.set(stage.name, { runOrder: 0, actions: new Map() });
