@@ -32,7 +32,7 @@ afterAll(() => {
   const table = latencyTable(results);
   // eslint-disable-next-line no-console
   console.log(`Drill results (simulated seconds from the health alarm entering ALARM to the rollback starting):\n\n${table}\n\n${violationList(results)}`);
-  writeResults(path.join(__dirname, '..', '..', 'docs', 'drills.md'), 'example', results);
+  writeResults(path.join(__dirname, '..', '..', 'docs', 'drills.md'), process.env.DRILLS_RESULTS_TITLE ?? 'current', results);
 });
 
 describe('whole-release drills of the example pipeline', () => {

@@ -41,7 +41,7 @@ export function writeResults(file: string, title: string, results: DrillResult[]
   const text = fs.readFileSync(file, 'utf8');
   const begin = `${BEGIN.slice(0, -4)}:${title} -->`;
   const end = `${END.slice(0, -4)}:${title} -->`;
-  const section = `${begin}\n${latencyTable(results)}\n\nViolations:\n\n${violationList(results) || '(none)'}\n${end}`;
+  const section = `${begin}\n### ${title}\n\n${latencyTable(results)}\n\nViolations:\n\n${violationList(results) || '(none)'}\n${end}`;
   const pattern = new RegExp(`${escape(begin)}[\\s\\S]*?${escape(end)}`);
   fs.writeFileSync(file, pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`);
 }
