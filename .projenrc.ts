@@ -31,7 +31,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     'aws-cdk',
     'cdk-nag',
-    '@aws-cdk/aws-service-spec',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     '@aws-sdk/client-cloudwatch',

@@ -15,8 +15,8 @@ export interface ServiceStackProps extends cdk.StackProps {
  * watched by error and latency alarms and a Synthetics canary. Its `ReleaseMonitor` turns those
  * into the release-health signal the pipeline bakes on.
  *
- * A one-box target is a small copy of the service (reserved concurrency 2, its own API stage) that
- * the canary exercises before the fleet deploys; behind a load balancer it would be one host.
+ * A one-box target is a small copy of the service (its own API, named per target so its metrics are
+ * its own) that the canary exercises before the fleet deploys; behind a load balancer it would be one host.
  */
 export class ServiceStack extends cdk.Stack {
   public readonly api: apigw.LambdaRestApi;
@@ -29,12 +29,14 @@ export class ServiceStack extends cdk.Stack {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ ok: true }) });'),
-      reservedConcurrentExecutions: target.isOneBox ? 2 : undefined,
       description: `Orders API (${target.id})`,
     });
     const live = new lambda.Alias(this, 'Live', { aliasName: 'live', version: handler.currentVersion });
 
     this.api = new apigw.LambdaRestApi(this, 'Api', {
+      // API Gateway metrics dimension by ApiName: a name of its own per target keeps the one-box's
+      // errors out of the fleet's alarms and the fleet's out of the one-box's.
+      restApiName: `orders-api-${target.id}`,
       handler: live,
       deployOptions: { stageName: target.isOneBox ? 'onebox' : 'prod' },
     });
@@ -56,7 +58,7 @@ export class ServiceStack extends cdk.Stack {
     });
 
     const canary = new synthetics.Canary(this, 'Canary', {
-      runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_9_1,
+      runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0,
       schedule: synthetics.Schedule.rate(cdk.Duration.minutes(1)),
       test: synthetics.Test.custom({
         handler: 'index.handler',

@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { bootstrapCommands, bootstrapNeeds } from './bootstrap';
 import { CliIo } from './cli-io';
 import { renderGanttHtml } from './gantt';
 import { PlanFileError, loadPipelinePlan } from './plan-files';
@@ -15,6 +16,10 @@ const DEPLOY_MINUTES = 10;
 const VALIDATION_MINUTES = 15;
 
 export const USAGE = `Usage: wave-pipelines plan [options]
+       wave-pipelines bootstrap [--assembly <dir>] [--pipeline <name>]
+
+bootstrap prints the \`cdk bootstrap\` commands every account and region of the
+synthesized pipeline needs (target environments trust the pipeline account).
 
 Shows the release plan of a synthesized WavePipeline and simulates one release:
 stages in order, regions, accounts, one-box, bakes, deployment windows, when each
@@ -55,10 +60,11 @@ export function runCli(argv: string[], io: CliIo): number {
     io.stderr(`wave-pipelines: missing command\n\n${USAGE}`);
     return EXIT.USAGE;
   }
-  if (positionals[0] !== 'plan' || positionals.length > 1) {
-    io.stderr(`wave-pipelines: unknown command "${positionals.join(' ')}"; the command is \`plan\`\n\n${USAGE}`);
+  if (!['plan', 'bootstrap'].includes(positionals[0]) || positionals.length > 1) {
+    io.stderr(`wave-pipelines: unknown command "${positionals.join(' ')}"; the commands are \`plan\` and \`bootstrap\`\n\n${USAGE}`);
     return EXIT.USAGE;
   }
+  if (positionals[0] === 'bootstrap') return runBootstrap(values.assembly ?? 'cdk.out', values.pipeline, io);
 
   let start: Date;
   if (values.start !== undefined) {
@@ -115,6 +121,17 @@ export function runCli(argv: string[], io: CliIo): number {
       io.stderr(`wave-pipelines: --fail: ${e.message.replace(/^failure\.\w+: /, '')}\n`);
       return EXIT.USAGE;
     }
+    io.stderr(`wave-pipelines: ${(e as Error).message}\n`);
+    return EXIT.ERROR;
+  }
+}
+
+function runBootstrap(assembly: string, pipeline: string | undefined, io: CliIo): number {
+  try {
+    const { plan } = loadPipelinePlan(assembly, pipeline, io);
+    io.stdout(bootstrapCommands(plan, bootstrapNeeds(assembly, io)));
+    return EXIT.OK;
+  } catch (e) {
     io.stderr(`wave-pipelines: ${(e as Error).message}\n`);
     return EXIT.ERROR;
   }

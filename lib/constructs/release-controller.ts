@@ -66,10 +66,12 @@ export class ReleaseController extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      // A fixed name, so every gate can link to it before the controller exists.
+      // A fixed name, so every gate can link to it before the controller exists. Deleted with the
+      // stack: a retained group with a fixed name would make deleting and recreating the pipeline
+      // stack fail ("already exists").
       logGroupName: controllerLogGroupName(plan.pipelineName),
       retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: cdk.RemovalPolicy.RETAIN,
+      removalPolicy: cdk.RemovalPolicy.DESTROY,
     });
 
     this.function = new lambda.Function(this, 'Function', {

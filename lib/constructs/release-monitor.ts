@@ -14,6 +14,20 @@ import {
   compositeAlarmName, controllerRoleName, healthEventBusName, healthParameterName, monitorRoleName,
 } from '../model/naming';
 
+const MAX_COMPOSITE_CHILDREN = 100;
+const MAX_ALARM_RULE_CHARS = 10_240;
+const STANDARD_PARAMETER_BYTES = 4096;
+const ADVANCED_PARAMETER_BYTES = 8192;
+/** The L1 property holding the physical name of the resources a monitor names. */
+const NAME_PROPERTIES: Record<string, string> = {
+  'AWS::CloudWatch::Alarm': 'alarmName',
+  'AWS::CloudWatch::CompositeAlarm': 'alarmName',
+  'AWS::Lambda::Function': 'functionName',
+  'AWS::CodeDeploy::Application': 'applicationName',
+  'AWS::CodeDeploy::DeploymentGroup': 'deploymentGroupName',
+  'AWS::Synthetics::Canary': 'name',
+};
+
 /** Options of `ReleaseMonitor.deployLambdaGradually`. */
 export interface GradualLambdaDeploymentOptions {
   /**
@@ -79,6 +93,7 @@ export class ReleaseMonitor extends Construct {
   public readonly manifestParameter: ssm.StringParameter;
 
   private readonly alarms: cloudwatch.IAlarm[];
+  private readonly healthRule: cloudwatch.IAlarmRule;
   private readonly canaries: synthetics.Canary[];
   private readonly deploymentGroups: Array<{ applicationName: string; deploymentGroupName: string; arn: string }> = [];
   private readonly aliases: lambda.IAlias[] = [];
@@ -106,10 +121,11 @@ export class ReleaseMonitor extends Construct {
     }));
 
     const watched = [...this.alarms, ...this.canaryAlarms];
+    this.healthRule = cloudwatch.AlarmRule.anyOf(...watched);
     this.healthAlarm = new cloudwatch.CompositeAlarm(this, 'Health', {
       compositeAlarmName: compositeAlarmName(props.target.pipelineName, props.target.id),
       alarmDescription: `Release health of ${props.target.id}: ALARM fails its bake and rolls it back (cdk-wave-pipelines)`,
-      alarmRule: cloudwatch.AlarmRule.anyOf(...watched),
+      alarmRule: this.healthRule,
     });
 
     // ALARM transitions go straight to the pipeline account's health bus: the controller rejects
@@ -131,6 +147,10 @@ export class ReleaseMonitor extends Construct {
       description: `What the release health of ${props.target.id} watches (cdk-wave-pipelines)`,
       stringValue: cdk.Lazy.string({ produce: () => cdk.Stack.of(this).toJsonString(this.manifest()) }),
     });
+    // A standard parameter holds 4 KB; a manifest that may not fit moves to the advanced tier (8 KB).
+    (this.manifestParameter.node.defaultChild as ssm.CfnParameter).tier = cdk.Lazy.string({
+      produce: () => (this.manifestSizeEstimate() > STANDARD_PARAMETER_BYTES ? ssm.ParameterTier.ADVANCED : undefined),
+    });
 
     this.monitorRole = new iam.Role(this, 'MonitorRole', {
       roleName: monitorRoleName(props.target.pipelineName, props.target.id),
@@ -147,14 +167,32 @@ export class ReleaseMonitor extends Construct {
    * `autoRollback: { deploymentInAlarm: true }` (the default when it has alarms).
    */
   public addLambdaDeploymentGroup(group: codedeploy.LambdaDeploymentGroup): void {
-    group.addAlarm(this.healthAlarm);
+    group.addAlarm(this.healthAlarmByName());
     this.trackGroup(group.application.applicationName, group.deploymentGroupName, group.deploymentGroupArn);
   }
 
   /** Same as `addLambdaDeploymentGroup`, for an ECS blue/green deployment group. */
   public addEcsDeploymentGroup(group: codedeploy.EcsDeploymentGroup): void {
-    group.addAlarm(this.healthAlarm);
+    group.addAlarm(this.healthAlarmByName());
     this.trackGroup(group.application.applicationName, group.deploymentGroupName, group.deploymentGroupArn);
+  }
+
+  /**
+   * The health alarm named by its fixed name, without a CloudFormation reference.
+   *
+   * A deployment group names its alarms (`AlarmConfiguration.Alarms[].Name`, a plain string:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-alarm.html),
+   * and the alias it deploys names the group in its `UpdatePolicy`. A `Ref` to the composite alarm
+   * would close a dependency cycle whenever a watched alarm depends on the alias: a canary calling
+   * the service's own URL (canary -> API stage -> deployment -> method -> alias -> group -> composite
+   * -> canary alarm -> canary), which CloudFormation refuses (cfn-lint E3004). The name is fixed and
+   * deterministic, so the group watches the same alarm without depending on it; the alias only
+   * shifts traffic on an update, when the alarm exists. If it were ever missing, CodeDeploy stops
+   * the deployment (`IgnorePollAlarmFailure` false, the default): fail closed.
+   */
+  private healthAlarmByName(): cloudwatch.IAlarm {
+    const existing = this.node.tryFindChild('HealthByName') as cloudwatch.IAlarm | undefined;
+    return existing ?? cloudwatch.CompositeAlarm.fromCompositeAlarmName(this, 'HealthByName', compositeAlarmName(this.target.pipelineName, this.target.id));
   }
 
   /**
@@ -211,6 +249,68 @@ export class ReleaseMonitor extends Construct {
       actions: ['codedeploy:GetApplication'],
       resources: [stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: applicationName, arnFormat: cdk.ArnFormat.COLON_RESOURCE_NAME })],
     }));
+  }
+
+  /**
+   * AWS limits the monitor could exceed, checked at synth with the longest names CloudFormation
+   * may generate: a composite alarm has at most 100 child alarms and an `AlarmRule` of at most
+   * 10,240 characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html),
+   * and the manifest parameter holds at most 8 KB in the advanced tier
+   * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
+   * `WavePipeline` reports these with every other problem of the declaration.
+   */
+  public limitProblems(): Array<{ path: string; message: string }> {
+    const problems: Array<{ path: string; message: string }> = [];
+    const where = `ReleaseMonitor(${this.node.path})`;
+    const children = this.alarms.length + this.canaryAlarms.length;
+    if (children > MAX_COMPOSITE_CHILDREN) {
+      problems.push({ path: `${where}.alarms`, message: `${children} alarms and canary alarms, but a composite alarm takes at most ${MAX_COMPOSITE_CHILDREN}; combine related alarms into a composite alarm of your own and pass that` });
+    }
+    const ruleLength = this.estimate(this.healthRule.renderAlarmRule());
+    if (ruleLength > MAX_ALARM_RULE_CHARS) {
+      problems.push({ path: `${where}.alarms`, message: `the health alarm's rule may be ${ruleLength} characters once alarm names are resolved, above the ${MAX_ALARM_RULE_CHARS} CloudWatch allows; watch fewer alarms or give them shorter alarmName values` });
+    }
+    const size = this.manifestSizeEstimate();
+    if (size > ADVANCED_PARAMETER_BYTES) {
+      problems.push({ path: `${where}`, message: `the health manifest may be ${size} bytes, above the ${ADVANCED_PARAMETER_BYTES} bytes an SSM parameter holds; watch fewer alarms, canaries, deployment groups or aliases, or give them shorter names` });
+    }
+    return problems;
+  }
+
+  /** Upper bound of the manifest's size once names are resolved. */
+  private manifestSizeEstimate(): number {
+    return this.estimate(this.manifest());
+  }
+
+  /**
+   * Length of a value's JSON once deployed, counting every unresolved name as the longest name
+   * CloudFormation generates for it: stack name, logical id and a 13-character suffix
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+   */
+  private estimate(value: unknown): number {
+    const stack = cdk.Stack.of(this);
+    // A resource given a fixed name is referenced by that name; any other gets a generated one.
+    const fixedNames = new Map<string, string>();
+    for (const c of stack.node.findAll()) {
+      if (!cdk.CfnResource.isCfnResource(c)) continue;
+      const property = NAME_PROPERTIES[c.cfnResourceType];
+      const name = property ? (c as unknown as Record<string, unknown>)[property] : undefined;
+      if (typeof name === 'string' && !cdk.Token.isUnresolved(name)) fixedNames.set(stack.getLogicalId(c), name);
+    }
+    const generated = (logicalId: string) => fixedNames.get(logicalId) ?? `${stack.stackName}-${logicalId}-XXXXXXXXXXXXX`;
+    const flatten = (v: any): any => {
+      if (Array.isArray(v)) return v.map(flatten);
+      if (!v || typeof v !== 'object') return v;
+      if (typeof v.Ref === 'string') {
+        const pseudo: Record<string, string> = { 'AWS::Partition': 'aws-us-gov', 'AWS::Region': stack.region, 'AWS::AccountId': stack.account, 'AWS::URLSuffix': 'amazonaws.com.cn' };
+        return pseudo[v.Ref] ?? generated(v.Ref);
+      }
+      if (Array.isArray(v['Fn::GetAtt'])) return `arn:aws-us-gov:cloudwatch:${stack.region}:${stack.account}:alarm:${generated(v['Fn::GetAtt'][0])}`;
+      if (Array.isArray(v['Fn::Join'])) return (v['Fn::Join'][1] as any[]).map((p) => String(flatten(p))).join(v['Fn::Join'][0]);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flatten(x)]));
+    };
+    const resolved = flatten(stack.resolve(value));
+    return typeof resolved === 'string' ? resolved.length : JSON.stringify(resolved).length;
   }
 
   private manifest(): HealthManifest {

@@ -4,6 +4,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
+import { dependencyCycles, describeCycle } from './dependency-cycles';
 import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
 import { GateStep } from './gate-step';
 import { decisionLogUrl, ReleaseController } from './release-controller';
@@ -14,7 +15,6 @@ import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan }
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
-import { describeWindow, hoursText } from '../model/window';
 
 /** Props of `WavePipeline`. */
 export interface WavePipelineProps {
@@ -57,6 +57,11 @@ export interface WavePipelineProps {
  * theirs.
  */
 export class WavePipeline extends Construct {
+  /** Every WavePipeline created so far in the app of `scope`. */
+  private static inApp(scope: Construct): WavePipeline[] {
+    return WAVE_PIPELINES.get(scope.node.root) ?? [];
+  }
+
   /** The release plan this pipeline runs (also written to the cloud assembly). */
   public readonly plan: ReleasePlan;
   /** The CDK Pipelines pipeline. */
@@ -69,12 +74,23 @@ export class WavePipeline extends Construct {
   private readonly stages = new Map<string, cdk.Stage>();
   private readonly decisionLog: string;
 
+  private readonly pipelineName: string;
+
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
+    this.pipelineName = props.pipelineName;
+    WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
     if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
       problems.push({ path: 'env', message: `the stack ${stack.stackName} has no explicit account and region; target accounts trust the pipeline's account by id: give the pipeline stack env: { account: "123456789012", region: "us-east-1" }` });
+    }
+    const sameName = WavePipeline.inApp(this).filter((other) => other !== this && other.pipelineName === props.pipelineName);
+    if (sameName.length > 0) {
+      problems.push({
+        path: 'pipelineName',
+        message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
+      });
     }
     if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
       problems.push({ path: 'executionMode', message: 'PARALLEL is not supported: it has no stage lock, so two releases could deploy and roll back the same region at once; use SUPERSEDED (default) or QUEUED' });
@@ -139,8 +155,10 @@ export class WavePipeline extends Construct {
     // CDK Pipelines names a wave holding a single stage deployment after that deployment: pass our
     // stage name down so the CodePipeline stage is always the planned name.
     const deployments = stage.regions.reduce((n, r) => n + (r.oneBox ? 2 : 1), 0);
-    const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) =>
+    const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) => {
       wave.addStage(built, deployments === 1 ? { ...options, stageName: stage.name } as pipelines.AddStageOpts : options);
+      checkDependencyCycles(built, problems);
+    };
     // One window gate for the whole wave: CodePipeline starts the regions of a stage together (run
     // orders), so the wave may only start at an instant when every region's window is open.
     const windowGate = this.windowStep(stage);
@@ -170,24 +188,28 @@ export class WavePipeline extends Construct {
     }
   }
 
+  // Gate texts and timeouts carry no bake minutes, window hours, holidays or hold limits: those
+  // live in the controller's plan. CodePipeline rolls a stage back only to an execution of the
+  // current pipeline structure version
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html), so a release
+  // that only retunes a bake or a window must leave the pipeline's Stages byte-identical.
   private windowStep(stage: PlannedStage): GateStep | undefined {
     const windowed = stage.regions.filter((r) => r.window);
     if (windowed.length === 0) return undefined;
     const rule = windowed.length === 1
-      ? `the window of ${windowed[0].region} is open (${describeWindow(windowed[0].window!)})`
-      : `the windows of all its regions are open at once (${windowed.map((r) => `${r.region} ${hoursText(r.window!)} ${r.window!.timeZone}`).join('; ')})`;
-    const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
-    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), this.plan.maxWindowHoldMinutes + 60, this.decisionLog);
+      ? `the deployment window of ${windowed[0].region} is open`
+      : `the deployment windows of all its regions (${windowed.map((r) => r.region).join(', ')}) are open at once`;
+    const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller; hours and holidays in its plan. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
+    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), GATE_TIMEOUT_MINUTES, this.decisionLog);
   }
 
   private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
     if (target.bake.minutes === 0) return undefined;
-    const datapoints = target.bake.minHealthyDatapoints > 0 ? ` and ${target.bake.minHealthyDatapoints} healthy datapoints` : '';
     return new GateStep(
       name,
-      fitApprovalText(`Bake of ${target.id}: ${target.bake.minutes} min healthy${datapoints}.`,
+      fitApprovalText(`Bake of ${target.id}: its health alarm must stay OK for the bake time in the release plan.`,
         `Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`),
-      target.bake.minutes + 60,
+      GATE_TIMEOUT_MINUTES,
       this.decisionLog);
   }
 
@@ -219,6 +241,7 @@ export class WavePipeline extends Construct {
     if (monitors.length > 1) {
       problems.push({ path: where, message: `has ${monitors.length} ReleaseMonitors for target "${target.id}" (${monitors.map((m) => m.node.path).join(', ')}); their composite alarms and roles share one name: keep one and pass it every alarm` });
     }
+    for (const monitor of monitors) problems.push(...monitor.limitProblems());
     if (target.bake.minutes > 0 && monitors.length === 0) {
       problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
     }
@@ -260,6 +283,31 @@ export class WavePipeline extends Construct {
       const index = names.indexOf(stage.name);
       if (index < 0) throw new Error(`internal: pipeline stage ${stage.name} was not rendered (stages: ${names.join(', ')})`);
       cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'ROLLBACK' });
+    }
+  }
+}
+
+/**
+ * Every gate approval times out after the longest CodePipeline allows, 7 days
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): the controller, not the
+ * timeout, ends a bake or a window hold, and a fixed timeout keeps the pipeline structure unchanged
+ * when a bake or a hold limit changes. Validation keeps bakes and holds well below it.
+ */
+export const GATE_TIMEOUT_MINUTES = 7 * 24 * 60;
+
+const WAVE_PIPELINES = new WeakMap<object, WavePipeline[]>();
+
+/** Refuses a stage whose stacks have a dependency cycle CloudFormation would reject at deployment. */
+function checkDependencyCycles(built: cdk.Stage, problems: Problem[]) {
+  // CDK Pipelines has synthesized the stage already (to list its stacks): this reads its cache.
+  for (const stack of built.synth().stacks) {
+    for (const cycle of dependencyCycles(stack.template)) {
+      problems.push({
+        path: `${built.node.path}/${stack.stackName}`,
+        message: `dependency cycle between resources, which CloudFormation refuses at deployment: ${describeCycle(cycle)}; `
+          + 'break one link: name one of these resources by a fixed name instead of a Ref or Fn::GetAtt (as ReleaseMonitor does for the alarm of a deployment group), '
+          + 'pass a value that is known at synth instead, or move one resource to another stack',
+      });
     }
   }
 }

@@ -264,7 +264,7 @@ describe('wave-pipelines plan: errors', () => {
 
   test('unknown commands and options print the usage', () => {
     expect(run([]).stderr).toBe(`wave-pipelines: missing command\n\n${USAGE}`);
-    expect(run(['deploy']).stderr).toBe(`wave-pipelines: unknown command "deploy"; the command is \`plan\`\n\n${USAGE}`);
+    expect(run(['deploy']).stderr).toBe(`wave-pipelines: unknown command "deploy"; the commands are \`plan\` and \`bootstrap\`\n\n${USAGE}`);
     const unknown = run(['plan', '--colour']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^wave-pipelines: Unknown option '--colour'/);

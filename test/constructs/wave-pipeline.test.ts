@@ -74,15 +74,15 @@ describe('WavePipeline rendering', () => {
     const bake = wave1.actions.find((a) => a.name === 'Prod-Wave-1-eu-west-1.Bake')!;
     expect(bake.category).toBe('Approval');
     expect(bake.configuration.CustomData).toContain('[wave-pipelines:BAKE:prod-wave-1-eu-west-1-fleet]');
-    expect(bake.configuration.CustomData).toContain('60 min healthy');
+    expect(bake.configuration.CustomData).toBe('Bake of prod-wave-1-eu-west-1-fleet: its health alarm must stay OK for the bake time in the release plan. '
+      + 'Approved or rejected by the release controller; approving by hand skips the bake. [wave-pipelines:BAKE:prod-wave-1-eu-west-1-fleet]');
     const window = wave1.actions.find((a) => a.name === 'Window')!;
     expect(window.category).toBe('Approval');
-    expect(window.configuration.CustomData).toBe('Prod-Wave-1 starts when the window of eu-west-1 is open (Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays). '
-      + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller. [wave-pipelines:WINDOW:prod-wave-1]');
+    expect(window.configuration.CustomData).toBe('Prod-Wave-1 starts when the deployment window of eu-west-1 is open. '
+      + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller; hours and holidays in its plan. [wave-pipelines:WINDOW:prod-wave-1]');
     const wave3 = stages.find((s) => s.name === 'Prod-Wave-3')!.actions.find((a) => a.name === 'Window')!;
-    expect(wave3.configuration.CustomData).toBe('Prod-Wave-3 starts when the windows of all its regions are open at once '
-      + '(us-west-2 09:00-17:00 America/Los_Angeles; ca-central-1 09:00-17:00 America/Toronto; sa-east-1 09:00-17:00 America/Sao_Paulo). '
-      + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller. [wave-pipelines:WINDOW:prod-wave-3]');
+    expect(wave3.configuration.CustomData).toBe('Prod-Wave-3 starts when the deployment windows of all its regions (us-west-2, ca-central-1, sa-east-1) are open at once. '
+      + 'Stop switch /cdk-wave-pipelines/orders/stop-all-releases. Opened by the release controller; hours and holidays in its plan. [wave-pipelines:WINDOW:prod-wave-3]');
     for (const s of stages) for (const a of s.actions) expect((a.configuration?.CustomData ?? '').length).toBeLessThanOrEqual(500);
     // "Review" on a gate opens the controller's decision log: why a wave holds, why a bake failed.
     const log = 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fcdk-wave-pipelines$252Forders$252Frelease-controller';
