@@ -19,10 +19,16 @@ function synth(name: string, release = ORDERS_RELEASE): SynthesizedApp {
 }
 
 // Synthesized once for the whole file: the example as it is, and the same release with 20-hour
-// production bakes (the night drill, and the new pipeline structure of the structure-change drill).
+// production bakes and one more gamma validation (the night drill, and the new pipeline structure
+// of the structure-change drill).
 const example = synth('example');
+const preProduction = ORDERS_RELEASE.preProduction ?? [];
+const gamma = preProduction.find((s) => s.name === 'gamma')!;
 const longBake = synth('long-bake', {
   ...ORDERS_RELEASE,
+  preProduction: preProduction.map((s) => (s !== gamma ? s : {
+    ...gamma, validations: [...(gamma.validations ?? []), { name: 'SmokeTests', commands: ['npm ci', 'npm run smoke'] }],
+  })),
   production: { ...ORDERS_RELEASE.production, bake: { minutes: LONG_BAKE_MINUTES, minHealthyDatapoints: 10 } },
 });
 const results: DrillResult[] = [];

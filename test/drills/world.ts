@@ -271,13 +271,15 @@ export class World {
       this.clock.after(DURATIONS.selfMutate, label, () => {
         const next = this.pendingApp;
         if (next) {
-          // The self-mutation deploys the new pipeline stack: the pipeline's new structure, and the
-          // controller with the new plan (a new Lambda version, so a cold start). CodePipeline then
-          // restarts the execution on the new structure.
+          // The self-mutation deploys the new pipeline stack: the controller with the new plan (a
+          // new Lambda version, so a cold start) and, when its Stages differ, a new pipeline
+          // structure, on which CodePipeline restarts the execution.
           this.pendingApp = undefined;
           this.upgrade(next);
-          this.codePipeline.updateStructure(next.pipeline, run.execution.revision);
-          return;
+          if (JSON.stringify(next.pipeline) !== JSON.stringify(this.codePipeline.definitionNow)) {
+            this.codePipeline.updateStructure(next.pipeline, run.execution.revision);
+            return;
+          }
         }
         finish(true);
       });

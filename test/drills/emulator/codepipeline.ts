@@ -102,6 +102,11 @@ export class CodePipelineEmulator {
     return this.definition.name;
   }
 
+  /** The pipeline's current definition. */
+  get definitionNow(): PipelineDefinition {
+    return this.definition;
+  }
+
   get version(): number {
     return this.versionNumber;
   }
