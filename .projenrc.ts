@@ -25,7 +25,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   docgen: true,
-  bundledDeps: ['luxon', 'date-holidays'],
+  bundledDeps: ['luxon', 'date-holidays', 'ajv@8.20.0'],
   devDeps: [
     '@types/luxon',
     'esbuild',
@@ -41,6 +41,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts',
     '@aws-sdk/client-synthetics',
     '@smithy/util-retry',
+    '@smithy/service-error-classification@4.6.2',
+    'ts-json-schema-generator@2.10.0',
+    'fast-check@4.11.0',
   ],
   bin: { 'wave-pipelines': 'lib/cli/main.js' },
   jestOptions: {
@@ -56,7 +59,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: { compilerOptions: { esModuleInterop: true } },
   gitignore: [
     '/lib/**/*.js', '/lib/**/*.d.ts', '!/lib/**/*.lambda.ts',
-    '/assets/runtime/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
+    '/assets/runtime/', '/schema/', '/examples/cdk.out/', '/cdk.out/', '/bench/out/', '*.plan.html',
   ],
   npmignoreEnabled: true,
 });
@@ -66,6 +69,13 @@ const bundle = project.addTask('bundle:runtime', {
   description: 'Bundle the Lambda handlers in lib/runtime with esbuild into assets/runtime/<name>/index.js',
   exec: 'ts-node --transpile-only scripts/bundle-runtime.ts',
 });
+// The JSON Schemas of the declaration and the plan come from the TypeScript types; the model checks
+// against them and the Lambda bundles inline them, so they are generated first.
+const schema = project.addTask('schema', {
+  description: 'Generate the JSON Schemas (schema/*.schema.json) from the TypeScript types of the declaration and the plan',
+  exec: 'ts-node --transpile-only scripts/generate-schema.ts',
+});
+project.preCompileTask.spawn(schema);
 project.preCompileTask.spawn(bundle);
 // `npm test` is the README's one command: it builds (jsii included), tests and lints.
 project.testTask.prependSpawn(project.compileTask);
@@ -81,5 +91,5 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
 project.synth();

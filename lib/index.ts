@@ -1,12 +1,11 @@
-// The public API of cdk-wave-pipelines.
+// The public API of cdk-wave-pipelines: what users need, deliberately. Internal wiring (the gate
+// steps, the health-manifest wire format, the defaults table, the layout) is not exported.
 export * from './model/declaration';
 export * from './model/plan';
-export * from './model/health-manifest';
 export { DeploymentWindow } from './model/window';
 export { ReleasePlanner } from './model/planner';
-export { PlanOptions, RELEASE_DEFAULTS } from './model/release-plan';
+export { PlanOptions } from './model/release-plan';
 export * from './constructs/deployment-target';
-export * from './constructs/gate-step';
 export * from './constructs/release-monitor';
 export * from './constructs/release-controller';
 export * from './constructs/wave-pipeline';

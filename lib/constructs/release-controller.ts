@@ -12,7 +12,10 @@ import { runtimeBundleDir } from './runtime-asset';
 import { controllerLogGroupName, controllerRoleName, healthEventBusName, monitorRoleName } from '../model/naming';
 import { planTargets, ReleasePlan } from '../model/plan';
 
-/** Props of `ReleaseController`. */
+/**
+ * Props of `ReleaseController`. Exported because jsii needs the types of public members
+ * (`WavePipeline.controller`); `WavePipeline` creates the controller, users do not.
+ */
 export interface ReleaseControllerProps {
   /** The plan the controller enforces (bundled next to its code as `plan.json`). */
   readonly plan: ReleasePlan;
@@ -29,6 +32,9 @@ export interface ReleaseControllerProps {
  * pipeline's bake and window gates. It runs every minute (sweep), when an approval starts, and
  * within seconds of a target's health alarm entering ALARM (forwarded by `ReleaseMonitor` to the
  * health event bus created here).
+ *
+ * Created by `WavePipeline` and exposed as `WavePipeline.controller` for its handles (functions,
+ * role, bus, stop switch); not meant to be constructed directly.
  */
 export class ReleaseController extends Construct {
   /** The controller function. */
@@ -108,7 +114,11 @@ export class ReleaseController extends Construct {
 
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadPipeline',
-      actions: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:ListPipelineExecutions', 'codepipeline:RollbackStage'],
+      // ListActionExecutions: which targets the release in flight already had approved (alarm blockers).
+      actions: [
+        'codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:ListPipelineExecutions', 'codepipeline:ListActionExecutions',
+        'codepipeline:RollbackStage',
+      ],
       resources: [props.pipelineArn],
     }));
     this.role.addToPolicy(new iam.PolicyStatement({

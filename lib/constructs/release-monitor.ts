@@ -327,11 +327,13 @@ export class ReleaseMonitor extends Construct {
 
   private grantRead() {
     const stack = cdk.Stack.of(this);
-    const watched = [this.healthAlarm, ...this.alarms, ...this.canaryAlarms];
+    // DescribeAlarmHistory returns a composite alarm's history (the release-health alarm is one)
+    // only to a cloudwatch:DescribeAlarmHistory permission scoped to "*":
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadAlarms',
       actions: ['cloudwatch:DescribeAlarmHistory'],
-      resources: watched.map((a) => a.alarmArn),
+      resources: ['*'],
     }));
     // DescribeAlarms and GetMetricData do not support resource-level permissions (IAM service
     // authorization reference), so "*" is the narrowest resource possible; both are read-only.

@@ -10,10 +10,12 @@ import { GateStep } from './gate-step';
 import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
+import { LayoutAction, LayoutActionKind, stageLayout } from '../model/layout';
 import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
+import { riskyChoices } from '../model/risky-choices';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
 
 /** Props of `WavePipeline`. */
@@ -82,27 +84,27 @@ export class WavePipeline extends Construct {
     WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
-    if (cdk.Token.isUnresolved(stack.account) || cdk.Token.isUnresolved(stack.region)) {
-      problems.push({ path: 'env', message: `the stack ${stack.stackName} has no explicit account and region; target accounts trust the pipeline's account by id: give the pipeline stack env: { account: "123456789012", region: "us-east-1" }` });
-    }
     const sameName = WavePipeline.inApp(this).filter((other) => other !== this && other.pipelineName === props.pipelineName);
-    if (sameName.length > 0) {
-      problems.push({
-        path: 'pipelineName',
-        message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
+    const appProblems: Problem[] = sameName.length === 0 ? [] : [{
+      path: 'pipelineName',
+      message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
+    }];
+    // The pipeline's own facts are checked with the declaration: one error lists every problem.
+    try {
+      this.plan = buildReleasePlan(props.release, {
+        pipelineName: props.pipelineName,
+        pipelineAccount: stack.account,
+        pipelineRegion: stack.region,
+        stopSwitchParameterName: props.stopSwitchParameterName,
+      }, {
+        pipelineStack: { name: stack.stackName, hasEnvironment: !cdk.Token.isUnresolved(stack.account) && !cdk.Token.isUnresolved(stack.region) },
+        executionMode: props.executionMode,
       });
+    } catch (err) {
+      if (err instanceof ReleaseValidationError && appProblems.length > 0) throw new ReleaseValidationError([...appProblems, ...err.problems]);
+      throw err;
     }
-    if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
-      problems.push({ path: 'executionMode', message: 'PARALLEL is not supported: it has no stage lock, so two releases could deploy and roll back the same region at once; use SUPERSEDED (default) or QUEUED' });
-    }
-    if (problems.length > 0) throw new ReleaseValidationError(problems);
-
-    this.plan = buildReleasePlan(props.release, {
-      pipelineName: props.pipelineName,
-      pipelineAccount: stack.account,
-      pipelineRegion: stack.region,
-      stopSwitchParameterName: props.stopSwitchParameterName,
-    });
+    if (appProblems.length > 0) throw new ReleaseValidationError(appProblems);
 
     this.decisionLog = decisionLogUrl(stack.region, this.plan.pipelineName);
     this.codePipeline = new pipelines.CodePipeline(this, 'Pipeline', {
@@ -150,23 +152,30 @@ export class WavePipeline extends Construct {
     return stage;
   }
 
+  /** Renders one stage of the model's layout (`stageLayout`): the order and timeouts are decided there. */
   private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[]) {
+    const layout = stageLayout(stage);
     const wave = this.codePipeline.addWave(stage.name);
     // CDK Pipelines names a wave holding a single stage deployment after that deployment: pass our
     // stage name down so the CodePipeline stage is always the planned name.
-    const deployments = stage.regions.reduce((n, r) => n + (r.oneBox ? 2 : 1), 0);
+    const deployments = layout.actions.filter((a) => a.kind === LayoutActionKind.DEPLOY).length;
     const addStage = (built: cdk.Stage, options: pipelines.AddStageOpts) => {
       wave.addStage(built, deployments === 1 ? { ...options, stageName: stage.name } as pipelines.AddStageOpts : options);
       checkDependencyCycles(built, problems);
     };
     // One window gate for the whole wave: CodePipeline starts the regions of a stage together (run
     // orders), so the wave may only start at an instant when every region's window is open.
-    const windowGate = this.windowStep(stage);
-    if (windowGate) wave.addPre(windowGate);
+    const windowGate = layout.actions.find((a) => a.kind === LayoutActionKind.WINDOW_GATE);
+    if (windowGate) wave.addPre(this.windowStep(stage, windowGate));
     for (const region of stage.regions) {
+      const mine = layout.actions.filter((a) => a.region === region.region);
+      const bakeOf = (target: PlannedTarget) => {
+        const gate = mine.find((a) => a.kind === LayoutActionKind.BAKE_GATE && a.targetId === target.id);
+        return gate ? this.bakeStep(target, gate) : undefined;
+      };
       let before: pipelines.Step[] = [];
       if (region.oneBox) {
-        const oneBoxBake = this.bakeStep(region.oneBox, 'OneBoxBake');
+        const oneBoxBake = bakeOf(region.oneBox);
         addStage(this.createTargetStage(stage, region, region.oneBox, factory, problems), {
           pre: before,
           post: oneBoxBake ? [oneBoxBake] : [],
@@ -175,11 +184,15 @@ export class WavePipeline extends Construct {
         // fleet stacks wait for it (one-box deploy -> one-box bake -> fleet deploy -> fleet bake).
         if (oneBoxBake) before = [oneBoxBake];
       }
-      const validations = region.validations.map((v) => new pipelines.ShellStep(v.name, {
-        commands: v.commands,
-        env: { TARGET_STAGE: stage.name, TARGET_REGION: region.region, TARGET_ACCOUNT: region.account, VALIDATION_KIND: v.kind },
-      }));
-      const fleetBake = this.bakeStep(region.fleet, 'Bake');
+      const validations = mine.filter((a) => a.kind === LayoutActionKind.VALIDATION).map((a) => {
+        const v = region.validations.find((x) => x.name === a.name)!;
+        return new pipelines.ShellStep(v.name, {
+          commands: v.commands,
+          env: { TARGET_STAGE: stage.name, TARGET_REGION: region.region, TARGET_ACCOUNT: region.account, VALIDATION_KIND: v.kind },
+        });
+      });
+      // The layout runs validations after the fleet deployment and before its bake.
+      const fleetBake = bakeOf(region.fleet);
       validations.forEach((v) => fleetBake?.addStepDependency(v));
       addStage(this.createTargetStage(stage, region, region.fleet, factory, problems), {
         pre: before,
@@ -193,23 +206,21 @@ export class WavePipeline extends Construct {
   // current pipeline structure version
   // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html), so a release
   // that only retunes a bake or a window must leave the pipeline's Stages byte-identical.
-  private windowStep(stage: PlannedStage): GateStep | undefined {
+  private windowStep(stage: PlannedStage, gate: LayoutAction): GateStep {
     const windowed = stage.regions.filter((r) => r.window);
-    if (windowed.length === 0) return undefined;
     const rule = windowed.length === 1
       ? `the deployment window of ${windowed[0].region} is open`
       : `the deployment windows of all its regions (${windowed.map((r) => r.region).join(', ')}) are open at once`;
     const tail = `Stop switch ${this.plan.stopSwitchParameterName}. Opened by the release controller; hours and holidays in its plan. ${gateToken(GATE.WINDOW, stageKey(stage.name))}`;
-    return new GateStep('Window', fitApprovalText(`${stage.name} starts when ${rule}.`, tail), GATE_TIMEOUT_MINUTES, this.decisionLog);
+    return new GateStep(gate.name, fitApprovalText(`${stage.name} starts when ${rule}.`, tail), gate.timeoutMinutes!, this.decisionLog);
   }
 
-  private bakeStep(target: PlannedTarget, name: string): GateStep | undefined {
-    if (target.bake.minutes === 0) return undefined;
+  private bakeStep(target: PlannedTarget, gate: LayoutAction): GateStep {
     return new GateStep(
-      name,
+      gate.name,
       fitApprovalText(`Bake of ${target.id}: its health alarm must stay OK for the bake time in the release plan.`,
         `Approved or rejected by the release controller; approving by hand skips the bake. ${gateToken(GATE.BAKE, target.id)}`),
-      GATE_TIMEOUT_MINUTES,
+      gate.timeoutMinutes!,
       this.decisionLog);
   }
 
@@ -255,24 +266,9 @@ export class WavePipeline extends Construct {
     if (stacksPerTarget > 1) problems.push(...validateDeclaration(release, { stacksPerTarget }));
   }
 
-  /** Choices that are allowed but remove a safety net: warn, so a user can acknowledge them. */
+  /** Choices that are allowed but remove a safety net (decided by the model): warn, so a user can acknowledge them. */
   private warnAboutRiskyChoices() {
-    const production = this.plan.stages.filter((s) => s.kind === 'PRODUCTION');
-    const unbaked = production.flatMap((s) => s.regions).filter((r) => r.fleet.bake.minutes === 0).map((r) => r.fleet.id);
-    if (unbaked.length > 0) {
-      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:productionWithoutBake',
-        `production targets without a bake: ${unbaked.join(', ')}; nothing watches them after deployment, so a bad release reaches the next wave. Give them bake: { minutes: 30 } or acknowledge this warning.`);
-    }
-    if (production.length > 0 && production.every((s) => s.regions.every((r) => !r.oneBox))) {
-      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:productionWithoutOneBox',
-        'production has no one-box deployments (production.oneBox: false): every region takes the new release on its whole fleet at once. Acknowledge this warning if that is intended.');
-    }
-    const passWithoutData = production.flatMap((s) => s.regions).flatMap((r) => [r.oneBox, r.fleet])
-      .filter((t): t is PlannedTarget => t !== undefined && t.bake.minutes > 0 && t.bake.noData === 'PASS_WITH_WARNING');
-    if (passWithoutData.length > 0) {
-      cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:bakePassesWithoutData',
-        `bakes that pass when no alarm had data: ${passWithoutData.map((t) => t.id).join(', ')}; a target nobody measured is not known to be healthy.`);
-    }
+    for (const choice of riskyChoices(this.plan)) cdk.Annotations.of(this).addWarningV2(`cdk-wave-pipelines:${choice.id}`, choice.message);
   }
 
   /** V2 stage rollback: a failed deployment stage returns to the last successful release by itself. */
@@ -286,14 +282,6 @@ export class WavePipeline extends Construct {
     }
   }
 }
-
-/**
- * Every gate approval times out after the longest CodePipeline allows, 7 days
- * (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): the controller, not the
- * timeout, ends a bake or a window hold, and a fixed timeout keeps the pipeline structure unchanged
- * when a bake or a hold limit changes. Validation keeps bakes and holds well below it.
- */
-export const GATE_TIMEOUT_MINUTES = 7 * 24 * 60;
 
 const WAVE_PIPELINES = new WeakMap<object, WavePipeline[]>();
 

@@ -32,6 +32,14 @@ export interface AlarmObservation {
   readonly stateReason?: string;
   /** Times the alarm entered ALARM since the bake started (from its state-update history). */
   readonly alarmedAt: Date[];
+  /**
+   * The alarm was already in ALARM at the instant the bake started (the old state of its first
+   * state change in the bake, or its current state when it did not change since). An alarm that
+   * went bad during the deployment and recovers during the bake never *enters* ALARM in the bake,
+   * yet the target was unhealthy in it.
+   * @default false
+   */
+  readonly alarmAtBakeStart?: boolean;
 }
 
 /** A metric alarm with the values its metric produced during the bake. */
@@ -74,6 +82,12 @@ export interface BakeObservation {
   readonly compositeAlarm: AlarmObservation;
   /** The metric alarms behind the composite. */
   readonly metricAlarms: MetricAlarmObservation[];
+  /**
+   * Composite alarms the user watches among the monitor's alarms. They count by state and state
+   * history like any alarm, but have no datapoints of their own.
+   * @default - none
+   */
+  readonly compositeAlarms?: AlarmObservation[];
   readonly canaries: CanaryObservation[];
 }
 
@@ -110,30 +124,35 @@ export function healthyDatapoints(alarm: MetricAlarmObservation): number {
 /**
  * Decides a bake, in this order:
  *
- * 1. FAIL when the composite or any metric alarm is in ALARM now.
- * 2. FAIL when any of them entered ALARM since the bake started, even if it is OK again: a
+ * 1. FAIL when the release-health composite or any watched alarm is in ALARM now.
+ * 2. FAIL when any of them was in ALARM at any instant of the bake: already at its first instant
+ *    (it went bad during the deployment), or entering ALARM since, even if it is OK again: a
  *    flapping alarm during a bake is a failed bake.
  * 3. FAIL when a canary's most recent completed run started after the bake started and failed,
  *    even before the canary's alarm fires.
  * 4. PASS a bake of 0 minutes.
  * 5. WAIT until the bake minutes have elapsed. INSUFFICIENT_DATA is not a failure before then.
- * 6. When no metric alarm had a datapoint for the whole bake (or, without metric alarms, no canary
+ * 6. FAIL when a watched canary completed no run that started in the bake (it stopped, or was
+ *    never started): its alarm stays OK without runs, so nothing watched it. `requireCanaryRuns:
+ *    false` turns this into a warning.
+ * 7. When no metric alarm had a datapoint for the whole bake (or, without metric alarms, no canary
  *    completed a run), apply the `noData` policy: FAIL, or PASS with a warning.
- * 7. WAIT until every metric alarm has `minHealthyDatapoints` healthy datapoints.
- * 8. PASS (with a warning naming alarms that had no data or are in INSUFFICIENT_DATA).
+ * 8. WAIT until every metric alarm has `minHealthyDatapoints` healthy datapoints.
+ * 9. PASS (with a warning naming alarms that had no data or are in INSUFFICIENT_DATA).
  */
 export function decideBake(input: BakeObservation): BakeDecision {
   const { bake, bakeStart, now } = input;
-  const alarms: AlarmObservation[] = [input.compositeAlarm, ...input.metricAlarms];
+  const alarms: AlarmObservation[] = [input.compositeAlarm, ...input.metricAlarms, ...(input.compositeAlarms ?? [])];
 
   const inAlarm = alarms.filter((a) => a.state === ALARM_STATE.ALARM);
   if (inAlarm.length > 0) {
     return fail(`${inAlarm.map(describeAlarm).join('; ')}`);
   }
 
-  const flapped = alarms.filter((a) => a.alarmedAt.some((t) => t.getTime() >= bakeStart.getTime()));
+  const flapped = alarms.filter((a) => a.alarmAtBakeStart || a.alarmedAt.some((t) => t.getTime() >= bakeStart.getTime()));
   if (flapped.length > 0) {
     return fail(flapped.map((a) => {
+      if (a.alarmAtBakeStart) return `alarm ${a.name} was in ALARM when the bake started at ${bakeStart.toISOString()} (now ${a.state})`;
       const first = [...a.alarmedAt].sort((x, y) => x.getTime() - y.getTime())[0];
       return `alarm ${a.name} went into ALARM at ${first.toISOString()} during the bake (now ${a.state})`;
     }).join('; '));
@@ -168,9 +187,20 @@ export function decideBake(input: BakeObservation): BakeDecision {
     }
   }
 
+  const completedInBake = (c: CanaryObservation) => c.runs.some((r) =>
+    r.state !== CANARY_RUN_STATE.RUNNING && r.startedAt.getTime() >= bakeStart.getTime());
+  const stoppedCanaries = input.canaries.filter((c) => !completedInBake(c)).map((c) => c.name);
+  const caveats: string[] = [];
+  if (stoppedCanaries.length > 0) {
+    const what = `canar${stoppedCanaries.length === 1 ? 'y' : 'ies'} ${stoppedCanaries.join(', ')} completed no run during the ${bake.minutes}-minute bake`;
+    if (bake.requireCanaryRuns !== false) {
+      return fail(`${what}; a stopped canary watches nothing (start it, or set requireCanaryRuns: false)`);
+    }
+    caveats.push(`${what} (requireCanaryRuns is false)`);
+  }
+
   const silent = input.metricAlarms.filter((a) => (a.values ?? []).length === 0);
-  const canaryRanDuringBake = input.canaries.some((c) => c.runs.some((r) =>
-    r.state !== CANARY_RUN_STATE.RUNNING && r.startedAt.getTime() >= bakeStart.getTime()));
+  const canaryRanDuringBake = input.canaries.some(completedInBake);
   const noData = input.metricAlarms.length > 0
     ? silent.length === input.metricAlarms.length
     : !canaryRanDuringBake;
@@ -179,7 +209,11 @@ export function decideBake(input: BakeObservation): BakeDecision {
       ? `no metric alarm had a datapoint during the ${bake.minutes}-minute bake (${silent.map((a) => a.name).join(', ')})`
       : `no metric alarm is watched and no canary completed a run during the ${bake.minutes}-minute bake`;
     if (bake.noData === 'PASS_WITH_WARNING') {
-      return { decision: BakeVerdict.PASS, reason: `${input.targetId}: baked ${elapsedMinutes} minutes; ${what}`, warning: `${what}; noData is PASS_WITH_WARNING` };
+      return {
+        decision: BakeVerdict.PASS,
+        reason: `${input.targetId}: baked ${elapsedMinutes} minutes; ${what}`,
+        warning: [`${what}; noData is PASS_WITH_WARNING`, ...caveats].join('; '),
+      };
     }
     return fail(`${what}; a target nobody measured is not known to be healthy (noData is FAIL)`);
   }
@@ -194,7 +228,6 @@ export function decideBake(input: BakeObservation): BakeDecision {
     };
   }
 
-  const caveats: string[] = [];
   if (silent.length > 0) caveats.push(`no datapoints from ${silent.map((a) => a.name).join(', ')}`);
   const insufficient = alarms.filter((a) => a.state === ALARM_STATE.INSUFFICIENT_DATA);
   if (insufficient.length > 0) caveats.push(`INSUFFICIENT_DATA: ${insufficient.map((a) => a.name).join(', ')}`);

@@ -42,6 +42,7 @@ export enum ValidationKind {
 export interface DeploymentWindowSpec {
   /**
    * IANA time zone name, e.g. `Europe/Dublin`.
+   * @maxLength 64
    * @default - the local time zone of the region being deployed
    */
   readonly timeZone?: string;
@@ -52,11 +53,17 @@ export interface DeploymentWindowSpec {
   readonly weekdays?: Weekday[];
   /**
    * Local hour at which the window opens, 0-23.
+   * @asType integer
+   * @minimum 0
+   * @maximum 23
    * @default 9
    */
   readonly startHour?: number;
   /**
    * Local hour at which the window closes, 1-24 (exclusive).
+   * @asType integer
+   * @minimum 1
+   * @maximum 24
    * @default 17
    */
   readonly endHour?: number;
@@ -74,6 +81,7 @@ export interface DeploymentWindowSpec {
   readonly publicHolidays?: boolean;
   /**
    * Public-holiday calendar to use, as an ISO 3166 country code (optionally `CC-STATE`).
+   * @maxLength 64
    * @default - the country of the region being deployed
    */
   readonly holidayCountry?: string;
@@ -83,12 +91,16 @@ export interface DeploymentWindowSpec {
 export interface BakeSpec {
   /**
    * Minutes the health signal must stay OK after the deployment.
+   * @asType integer
+   * @minimum 0
    * @default - depends on the stage; see `ReleasePlan` defaults
    */
   readonly minutes?: number;
   /**
    * Healthy datapoints every watched metric must have produced during the bake, besides the
    * elapsed time.
+   * @asType integer
+   * @minimum 0
    * @default 0
    */
   readonly minHealthyDatapoints?: number;
@@ -97,6 +109,13 @@ export interface BakeSpec {
    * @default NoDataPolicy.FAIL
    */
   readonly noData?: NoDataPolicy;
+  /**
+   * Whether every canary the target's `ReleaseMonitor` watches must complete a run during the
+   * bake. A canary that stopped running keeps its alarm OK, so without runs nothing watches the
+   * target; set `false` only for canaries that run less often than the bake lasts.
+   * @default true
+   */
+  readonly requireCanaryRuns?: boolean;
 }
 
 /** A test run after a pre-production deployment, e.g. integration or load tests. */
@@ -193,6 +212,8 @@ export interface ProductionSpec {
   readonly window?: DeploymentWindowSpec;
   /**
    * Fail a wave whose window stays closed for longer than this many minutes, without deploying.
+   * @asType integer
+   * @minimum 1
    * @default 7200 (five days: a release reaching a Mon-Thu window on Thursday evening waits until Monday, or Tuesday after a holiday)
    */
   readonly maxWindowHoldMinutes?: number;

@@ -1,3 +1,5 @@
+import { valueText } from './value-text';
+
 /**
  * Names shared by the constructs that create resources and the runtime that finds them again.
  * Each name is derived, never looked up, so both sides agree without any registry.
@@ -86,4 +88,89 @@ export function stageKey(stageName: string): string {
 /** Log group of the release controller (pipeline account): one JSON line per gate decision. */
 export function controllerLogGroupName(pipelineName: string): string {
   return `/cdk-wave-pipelines/${slug(pipelineName)}/release-controller`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules the declared names must meet, because of the names derived from them
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A stage or wave name becomes a CodePipeline stage name, a CDK Pipelines wave id, the start of a
+ * CDK Stage id (`<name>-<region>[-OneBox]`) and so of every stack name in it, and (slugged) the
+ * start of each target id. CloudFormation stack names are the strictest: letters, digits and
+ * hyphens, starting with a letter (aws-cdk-lib `Stack`: /^[A-Za-z][A-Za-z0-9-]*$/;
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html).
+ */
+export const STAGE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
+
+/**
+ * Longest stage name: a stack name (128 characters at most) is `<name>-<region>-OneBox-<stack id>`;
+ * 64 leaves 40 characters for the user's stack ids with the longest region names.
+ */
+export const MAX_STAGE_NAME_LENGTH = 64;
+
+/**
+ * Ids CDK Pipelines gives its own stages and actions (aws-cdk-lib
+ * `pipelines/lib/helpers-internal/pipeline-graph.ts`): a wave with one of these names collides
+ * ("Node with duplicate id"). Compared case-insensitively, as CodePipeline stage names are shown.
+ */
+export const RESERVED_STAGE_NAMES: readonly string[] = ['Source', 'Build', 'UpdatePipeline', 'Assets', 'SelfMutate'];
+
+/** Step ids the pipeline adds after a deployment; a validation step of the same name collides. */
+export const RESERVED_STEP_NAMES: readonly string[] = ['Bake', 'OneBoxBake', 'Window'];
+
+/**
+ * CodePipeline action names (validation steps): letters, digits, `.`, `@`, `_`, `-`, 1-100.
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html
+ */
+export const ACTION_NAME_PATTERN = /^[A-Za-z0-9.@_-]{1,100}$/;
+
+/**
+ * Pipeline names: CodePipeline allows letters, digits, `.`, `@`, `_`, `-`, 1-100
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html). The name is also
+ * slugged into every alarm, role, parameter and log group name, so it needs a letter or digit.
+ */
+export const PIPELINE_NAME_PATTERN = /^[A-Za-z0-9.@_-]{1,100}$/;
+
+/** Length limits of the names derived from the declaration, as the services document them. */
+export const NAME_LIMITS = {
+  /** CloudWatch alarm names: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html */
+  alarmName: 255,
+  /** SSM parameter names including the parameter ARN: https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html */
+  parameterArn: 1011,
+  /** EventBridge event bus names: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html */
+  eventBusName: 256,
+  /** CloudWatch Logs log group names: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html */
+  logGroupName: 512,
+} as const;
+
+/** Why `name` cannot be a stage or wave name, with the fix; `undefined` when it can. */
+export function stageNameProblem(name: string): string | undefined {
+  const shown = valueText(name);
+  if (name.length === 0) return '"" is empty; give the stage a name such as "beta"';
+  if (name.length > MAX_STAGE_NAME_LENGTH) {
+    return `${shown} is longer than ${MAX_STAGE_NAME_LENGTH} characters; stack names derived from it (<name>-<region>-OneBox-<stack>) must fit in 128: use a shorter name`;
+  }
+  if (!STAGE_NAME_PATTERN.test(name)) {
+    const fixed = name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '');
+    const example = fixed && STAGE_NAME_PATTERN.test(fixed) && fixed.length <= MAX_STAGE_NAME_LENGTH ? `, e.g. "${fixed}"` : ', e.g. "beta-2"';
+    return `${shown} is not a valid stage name: it becomes part of CloudFormation stack names, so use only letters, digits and "-", starting with a letter${example}`;
+  }
+  const reserved = RESERVED_STAGE_NAMES.find((r) => r.toLowerCase() === name.toLowerCase());
+  if (reserved) {
+    return `${shown} is a stage or action CDK Pipelines adds itself (${RESERVED_STAGE_NAMES.join(', ')}); choose another name, e.g. "${name}-Wave"`;
+  }
+  return undefined;
+}
+
+/** Why `name` cannot be a pipeline name, with the fix; `undefined` when it can. */
+export function pipelineNameProblem(name: string): string | undefined {
+  const shown = valueText(name);
+  if (!PIPELINE_NAME_PATTERN.test(name)) {
+    return `${shown} is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-", e.g. "orders-service"`;
+  }
+  if (slug(name) === '') {
+    return `${shown} has no letter or digit; the pipeline name is slugged into its alarm, role and parameter names: use at least one letter or digit, e.g. "orders-service"`;
+  }
+  return undefined;
 }

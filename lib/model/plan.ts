@@ -40,6 +40,11 @@ export interface PlannedBake {
   readonly minHealthyDatapoints: number;
   /** `FAIL` or `PASS_WITH_WARNING` when no alarm had data for the whole bake. */
   readonly noData: string;
+  /**
+   * `false`: a watched canary that completed no run during the bake only warns. Absent (the
+   * default) = such a bake fails.
+   */
+  readonly requireCanaryRuns?: boolean;
 }
 
 /** Kinds of deployment target. */

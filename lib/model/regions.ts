@@ -2,8 +2,13 @@
  * AWS commercial regions the model knows, with the local time zone and the public-holiday
  * calendar (ISO 3166 country, optionally `-STATE`) of the city each region is named after.
  * Kept as data here because the model must not import aws-cdk-lib's region-info.
+ *
+ * Regions and partitions: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+ * Opt-in regions (disabled by default, enabled per account) are commercial regions like any other
+ * here: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
  */
 import { closestName } from './did-you-mean';
+import { valueText } from './value-text';
 
 export interface RegionInfo {
   readonly name: string;
@@ -61,6 +66,54 @@ export function knownRegions(): string[] {
 /** Facts about a region, or `undefined` when it is not an AWS commercial region. */
 export function regionInfo(region: string): RegionInfo | undefined {
   return REGIONS.get(region);
+}
+
+/**
+ * Partitions other than `aws`: their regions are real, but a pipeline in the commercial partition
+ * cannot deploy to them (separate accounts, separate IAM), and this library supports only `aws` so far.
+ */
+const OTHER_PARTITIONS: ReadonlyArray<{ pattern: RegExp; partition: string; name: string }> = [
+  { pattern: /^us-gov-(east|west)-\d+$/, partition: 'aws-us-gov', name: 'AWS GovCloud (US)' },
+  { pattern: /^cn-(north|northwest)-\d+$/, partition: 'aws-cn', name: 'AWS China' },
+  { pattern: /^us-iso-[a-z]+-\d+$/, partition: 'aws-iso', name: 'AWS ISO (US)' },
+  { pattern: /^us-isob-[a-z]+-\d+$/, partition: 'aws-iso-b', name: 'AWS ISOB (US)' },
+  { pattern: /^eu-isoe-[a-z]+-\d+$/, partition: 'aws-iso-e', name: 'AWS ISOE (Europe)' },
+  { pattern: /^us-isof-[a-z]+-\d+$/, partition: 'aws-iso-f', name: 'AWS ISOF' },
+  { pattern: /^eusc-[a-z]+-[a-z]+-\d+$/, partition: 'aws-eusc', name: 'AWS European Sovereign Cloud' },
+];
+
+/**
+ * Commercial regions AWS has announced (aws-cdk-lib's region table lists them) whose location this
+ * version does not know, so it has no time zone or holiday calendar to default a window to.
+ */
+const REGIONS_WITHOUT_LOCAL_FACTS: readonly string[] = ['me-west-1'];
+
+/** Commercial regions named by AWS that the model cannot deploy to yet (no local facts). */
+export function regionsWithoutLocalFacts(): string[] {
+  return [...REGIONS_WITHOUT_LOCAL_FACTS];
+}
+
+/** The partition of a region outside `aws`, e.g. GovCloud for `us-gov-west-1`; `undefined` otherwise. */
+export function otherPartition(region: string): { partition: string; name: string } | undefined {
+  return OTHER_PARTITIONS.find((p) => p.pattern.test(region));
+}
+
+/**
+ * Why `region` cannot be deployed to, with the fix, or `undefined` when it is a commercial region
+ * the model knows.
+ */
+export function regionProblem(region: string): string | undefined {
+  if (regionInfo(region)) return undefined;
+  const shown = valueText(region);
+  const other = otherPartition(region);
+  if (other) {
+    return `${shown} is an ${other.name} region (partition ${other.partition}); cdk-wave-pipelines supports only the commercial partition (aws) so far: deploy it from a pipeline of its own partition, or remove it`;
+  }
+  if (REGIONS_WITHOUT_LOCAL_FACTS.includes(region)) {
+    return `${shown} is an AWS region this version of cdk-wave-pipelines does not support yet (it knows no local time zone or holiday calendar for it): deploy it from another pipeline, or upgrade cdk-wave-pipelines`;
+  }
+  const suggestion = suggestRegion(region);
+  return `${shown} is not an AWS region${suggestion ? `; did you mean "${suggestion}"?` : '; use a region name such as "us-east-1" (see `aws ec2 describe-regions --all-regions`)'}`;
 }
 
 /** The known region closest to a misspelt name (edit distance), for "did you mean" messages. */

@@ -3,7 +3,7 @@ import { defaultStopSwitchName, targetId } from './naming';
 import {
   PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND,
 } from './plan';
-import { defaultWaveName, QuotaShape, ReleaseValidationError, validateDeclaration } from './validation';
+import { defaultWaveName, PipelineFacts, ReleaseValidationError, validateRelease } from './validation';
 import { resolveWindow } from './window';
 
 /** Where the pipeline lives; names of pipeline-level resources. */
@@ -48,14 +48,11 @@ export const RELEASE_DEFAULTS = {
 
 /**
  * Validates a declaration and resolves every default into the ordered plan the pipeline runs.
- * Throws `ReleaseValidationError` listing every problem at once.
+ * Throws `ReleaseValidationError` listing every problem at once (of the declaration, the options
+ * and the pipeline `facts`).
  */
-export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions): ReleasePlan {
-  const shape: QuotaShape = { stacksPerTarget: options.stacksPerTarget ?? 1 };
-  const problems = validateDeclaration(decl, shape);
-  if (!options.pipelineName || !/^[A-Za-z0-9.@_-]{1,100}$/.test(options.pipelineName)) {
-    problems.push({ path: 'pipelineName', message: `${JSON.stringify(options.pipelineName)} is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-"` });
-  }
+export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions, facts: PipelineFacts = {}): ReleasePlan {
+  const problems = validateRelease(decl, options ?? null, facts);
   if (problems.length > 0) throw new ReleaseValidationError(problems);
 
   const stages: PlannedStage[] = [];
@@ -118,6 +115,8 @@ function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined,
     minutes: own?.minutes ?? inherited?.minutes ?? defaultMinutes,
     minHealthyDatapoints: own?.minHealthyDatapoints ?? inherited?.minHealthyDatapoints ?? 0,
     noData: own?.noData ?? inherited?.noData ?? NoDataPolicy.FAIL,
+    // written only when turned off, so plans (and their snapshots) of the default stay as they were
+    ...((own?.requireCanaryRuns ?? inherited?.requireCanaryRuns) === false ? { requireCanaryRuns: false } : {}),
   };
 }
 

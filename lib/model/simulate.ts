@@ -11,8 +11,9 @@
  *   pass the gate together): when any of its regions has a window, the whole stage waits until
  *   every region's window is open at the same instant (`nextCommonOpening()`); each region shows
  *   that wait as its own `WINDOW_WAIT` entry.
- * - Then the regions run in parallel. Each region: one-box deploy, one-box bake, fleet deploy,
- *   fleet bake, then its validations in sequence. A stage ends when its last region ends.
+ * - Then the regions run in parallel, in the order of the pipeline's layout (`stageLayout()`, the
+ *   one `WavePipeline` renders): one-box deploy, one-box bake, fleet deploy, its validations all
+ *   at once, fleet bake. A stage ends when its last region ends.
  * - A window gate that would hold longer than `plan.maxWindowHoldMinutes`, or whose windows are
  *   never open together within the horizon, fails without deploying: no region of the stage
  *   deploys, the release is `STUCK` and no later stage starts.
@@ -21,6 +22,7 @@
  *   every target of that stage that had started deploying, in every region of the stage, not only
  *   the failed one. Work in progress elsewhere in the stage stops; no later stage starts.
  */
+import { LayoutActionKind, phases, stageLayout } from './layout';
 import { PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, planTargets } from './plan';
 import { DEFAULT_HORIZON_DAYS, nextCommonOpening } from './window';
 
@@ -288,55 +290,51 @@ function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: numbe
     t = gate.opensAt!;
   }
 
-  for (const target of region.oneBox ? [region.oneBox, region.fleet] : [region.fleet]) {
+  // The region's actions in the layout's order: one-box deploy, one-box bake, fleet deploy, its
+  // validations (in parallel), fleet bake.
+  const targets = new Map([region.oneBox, region.fleet].filter((x): x is PlannedTarget => x !== undefined).map((x) => [x.id, x]));
+  const mine = phases(stageLayout(stage)).map((p) => p.filter((a) => a.region === region.region)).filter((p) => p.length > 0);
+  for (const phase of mine) {
+    const validations = phase.filter((a) => a.kind === LayoutActionKind.VALIDATION);
+    if (validations.length > 0) {
+      for (const v of validations) {
+        const planned = region.validations.find((x) => x.name === v.name)!;
+        add({
+          phase: TIMELINE_PHASE.VALIDATE,
+          start: t,
+          end: t + settings.validationMs,
+          status: TIMELINE_STATUS.DONE,
+          detail: `validation ${planned.name} (${planned.kind})`,
+        });
+      }
+      t += settings.validationMs;
+      continue;
+    }
+    const [action] = phase;
+    const target = targets.get(action.targetId!)!;
     const label = target.kind === 'ONE_BOX' ? 'one-box' : 'fleet';
-    run.deployed.push({ target, start: t });
-    add({
-      targetId: target.id,
-      phase: TIMELINE_PHASE.DEPLOY,
-      start: t,
-      end: t + settings.deployMs,
-      status: TIMELINE_STATUS.DONE,
-      detail: `${label} deployment`,
-    });
-    t += settings.deployMs;
+    if (action.kind === LayoutActionKind.DEPLOY) {
+      run.deployed.push({ target, start: t });
+      add({ targetId: target.id, phase: TIMELINE_PHASE.DEPLOY, start: t, end: t + settings.deployMs, status: TIMELINE_STATUS.DONE, detail: `${label} deployment` });
+      t += settings.deployMs;
+      continue;
+    }
     const bakeMs = target.bake.minutes * MINUTE_MS;
-    const fails = settings.failure?.targetId === target.id;
-    if (fails) {
-      const failsAt = t + settings.failure!.afterBakeMinutes * MINUTE_MS;
+    if (settings.failure?.targetId === target.id) {
+      const failsAt = t + settings.failure.afterBakeMinutes * MINUTE_MS;
       add({
         targetId: target.id,
         phase: TIMELINE_PHASE.BAKE,
         start: t,
         end: failsAt,
         status: TIMELINE_STATUS.FAILED,
-        detail: `${label} bake fails after ${settings.failure!.afterBakeMinutes} of ${target.bake.minutes} min: health signal in alarm`,
+        detail: `${label} bake fails after ${settings.failure.afterBakeMinutes} of ${target.bake.minutes} min: health signal in alarm`,
       });
       run.failsAt = failsAt;
       return run;
     }
-    if (bakeMs > 0) {
-      add({
-        targetId: target.id,
-        phase: TIMELINE_PHASE.BAKE,
-        start: t,
-        end: t + bakeMs,
-        status: TIMELINE_STATUS.DONE,
-        detail: `${label} bake, ${target.bake.minutes} min`,
-      });
-      t += bakeMs;
-    }
-  }
-
-  for (const validation of region.validations) {
-    add({
-      phase: TIMELINE_PHASE.VALIDATE,
-      start: t,
-      end: t + settings.validationMs,
-      status: TIMELINE_STATUS.DONE,
-      detail: `validation ${validation.name} (${validation.kind})`,
-    });
-    t += settings.validationMs;
+    add({ targetId: target.id, phase: TIMELINE_PHASE.BAKE, start: t, end: t + bakeMs, status: TIMELINE_STATUS.DONE, detail: `${label} bake, ${target.bake.minutes} min` });
+    t += bakeMs;
   }
   return run;
 }

@@ -11,6 +11,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { SyntheticsClient } from '@aws-sdk/client-synthetics';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 
 /** Session name the controller uses in target accounts (shows in their CloudTrail). */
@@ -175,21 +176,18 @@ export function errorName(err: unknown): string {
   return err instanceof Error ? err.name : '';
 }
 
-const TRANSIENT = new Set([
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException',
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ServiceUnavailable', 'ServiceUnavailableException',
-  'InternalFailure', 'InternalServerError', 'InternalServiceError', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
-]);
-
 /**
- * Whether an error (after the SDK's own retries) is a passing condition, such as throttling, a
- * timeout or a 5xx, rather than a configuration problem such as AccessDenied or a missing resource.
+ * Whether an error (after the SDK's own retries) is a passing condition rather than a configuration
+ * problem such as AccessDenied or a missing resource. The SDK's own classification decides, the one
+ * its retry strategy uses: throttling (HTTP 429, `LimitExceededException`, `ThrottlingException`...),
+ * timeouts, 5xx, and node network errors (`ECONNREFUSED`, `EAI_AGAIN`, `ENOTFOUND`...). A transient
+ * error keeps a gate closed until the next look; it never fails a bake.
  */
 export function isTransient(err: unknown): boolean {
   if (err instanceof RoleAssumptionError) return isTransient(err.cause);
   if (!(err instanceof Error)) return false;
-  const meta = (err as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  const code = (err as { code?: string }).code;
-  return TRANSIENT.has(err.name) || (code !== undefined && TRANSIENT.has(code))
-    || (meta?.httpStatusCode !== undefined && meta.httpStatusCode >= 500);
+  const sdkError = err as SdkErrorShape;
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 }
+
+type SdkErrorShape = Parameters<typeof isTransientError>[0];

@@ -7,14 +7,34 @@
  *
  * Triggers: a schedule (every minute) and action state changes sweep every gate; an alarm state
  * change forwarded from a target account evaluates that target's bake gate at once.
+ *
+ * Besides the gates, every run:
+ * - answers the gates of ROLLBACK executions at once (a rollback never waits for a window, the stop
+ *   switch or a bake);
+ * - checks the alarm blockers of each release in flight (alarm-blockers.ts): an approved target of
+ *   the release back in ALARM is rolled back and holds every later gate of that release;
+ * - (sweeps) finishes rollbacks that a crash interrupted: a rejected bake gate of a stage whose
+ *   CodeDeploy deployment is still in flight or whose alias still routes to the new version.
+ *
+ * AWS API calls of the controller and of the rollback it runs (the drills' emulator implements
+ * exactly these):
+ * - pipeline account, controller role: CodePipeline GetPipelineState, GetPipeline,
+ *   ListActionExecutions, PutApprovalResult, ListPipelineExecutions, RollbackStage;
+ *   SSM GetParameter (stop switch); STS AssumeRole (each target's monitor role).
+ * - target account, monitor role: SSM GetParameter (health manifest); CloudWatch DescribeAlarms,
+ *   DescribeAlarmHistory, GetMetricData; Synthetics GetCanaryRuns; CodeDeploy ListDeployments,
+ *   GetDeployment, StopDeployment; Lambda GetAlias, UpdateAlias.
  */
 import {
-  ActionExecution, ApprovalStatus, GetPipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand,
+  ActionExecution, ApprovalStatus, GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, PutApprovalResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { BLOCKER_STATE, Blocker, findBlockers } from './alarm-blockers';
 import { ClientFactory, errorName, errorText, isTransient } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
+import { ExecutionHistory } from './execution-history';
 import { SignalUnreadableError, observeBake } from './health-signal';
+import { RejectedBake, finishInterruptedRollbacks } from './interrupted-rollbacks';
 import { RollbackReport, monitorRoleArn, rollbackTarget } from './rollback';
 import { BakeDecision, BakeObservation, BakeVerdict, decideBake, healthyDatapoints } from '../model/bake';
 import { StopSwitchState, WindowGateDecision, decideWindowGate } from '../model/gates';
@@ -66,6 +86,11 @@ export interface ControllerResult {
   /** `SCHEDULE`, `ACTION_STATE_CHANGE` or `ALARM`. */
   readonly trigger: string;
   readonly gates: GateOutcome[];
+  /**
+   * Rollbacks run besides rejected gates: targets rolled back by an alarm blocker, and rollbacks
+   * a crash had left unfinished that the sweep completed (only those that did something).
+   */
+  readonly rollbacks?: RollbackReport[];
 }
 
 /** A gate that is waiting for the controller. */
@@ -76,12 +101,32 @@ interface OpenGate {
   readonly actionName: string;
   readonly token: string;
   readonly since: Date;
+  /** The pipeline execution (release) the stage is running. */
+  readonly executionId?: string;
+  /**
+   * The stage runs a ROLLBACK execution (`StageExecution.type`,
+   * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageExecution.html): a stage
+   * rollback "will result in a new execution" of the stage with the target execution's artifacts
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html), which runs the
+   * stage's actions again, its gates included.
+   */
+  readonly rollbackExecution: boolean;
 }
 
 interface Trigger {
   readonly name: string;
   /** Only this target's BAKE gate (alarm events). */
   readonly onlyBakeOf?: PlannedTarget;
+}
+
+/** What GetPipelineState says about the gates. */
+interface GateScan {
+  readonly open: OpenGate[];
+  /** In-progress gate approvals that could not be read (no token or start time). */
+  readonly unreadable: Array<{ gate: string; target: string; stageName: string; actionName: string }>;
+  readonly rejectedBakes: RejectedBake[];
+  /** Standard pipeline executions running in some stage: the releases in flight. */
+  readonly inFlight: string[];
 }
 
 /**
@@ -97,10 +142,12 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
 
   return async (event) => {
     const trigger = classify(plan, event);
-    const now = deps.now();
     const { codePipeline } = deps.clients.pipeline();
 
     const state = await codePipeline.send(new GetPipelineStateCommand({ name: plan.pipelineName }));
+    // The clock is read after the state: an approval that started while GetPipelineState ran must
+    // not look as if it started after `now` (an inverted bake window).
+    const now = deps.now();
     if (!definition || definition.version === undefined || definition.version !== state.pipelineVersion) {
       const out = await codePipeline.send(new GetPipelineCommand({ name: plan.pipelineName }));
       const customData = new Map<string, string | undefined>();
@@ -109,54 +156,130 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
       }
       definition = { version: out.pipeline?.version, customData };
     }
+    const known = definition.customData;
+    const customDataOf = (stageName: string, actionName: string) => known.get(`${stageName}/${actionName}`);
+    const scan = scanGates(state, customDataOf);
+    const history = new ExecutionHistory(deps.clients, plan);
+    const gates: GateOutcome[] = [];
+    const rollbacks: RollbackReport[] = [];
+    const rolledBack = new Set<string>();
 
-    const open: OpenGate[] = [];
-    for (const stage of state.stageStates ?? []) {
-      for (const action of stage.actionStates ?? []) {
-        const execution: ActionExecution | undefined = action.latestExecution;
-        if (execution?.status !== 'InProgress') continue;
-        const token = parseGateToken(definition.customData.get(`${stage.stageName}/${action.actionName}`));
-        if (!token) continue;
-        if (trigger.onlyBakeOf && (token.gate !== GATE.BAKE || token.target !== trigger.onlyBakeOf.id)) continue;
-        if (!execution.token || !execution.lastStatusChange) {
-          throw new Error(`action ${stage.stageName}/${action.actionName} is in progress but GetPipelineState returned no approval token or start time`);
-        }
-        open.push({
-          gate: token.gate,
-          target: token.target,
-          stageName: stage.stageName!,
-          actionName: action.actionName!,
-          token: execution.token,
-          since: execution.lastStatusChange,
-        });
-      }
+    // Gates of rollback executions first: nothing about the release in flight may delay a rollback.
+    for (const gate of scan.open.filter((g) => g.rollbackExecution)) gates.push(await rollbackExecutionGate(deps, log, gate, now));
+
+    // One approval GetPipelineState could not describe must not stop the others from being decided.
+    for (const bad of scan.unreadable) {
+      if (trigger.onlyBakeOf && (bad.gate !== GATE.BAKE || bad.target !== trigger.onlyBakeOf.id)) continue;
+      const reason = `action ${bad.stageName}/${bad.actionName} is in progress but GetPipelineState returned no approval token or start time; skipped, looking again next run`;
+      log({ level: 'error', gate: bad.gate, target: bad.target, decision: 'ERROR', reason, inputs: { stageName: bad.stageName, actionName: bad.actionName, now: now.toISOString() } });
+      gates.push({ ...bad, decision: 'ERROR', reason, result: GATE_RESULT.ERROR });
     }
 
-    if (trigger.onlyBakeOf && open.length === 0) {
+    // Alarm blockers of the releases in flight (an alarm event checks only its own target).
+    const blockers = await findBlockers(deps.clients, plan, history, scan.inFlight, customDataOf, trigger.onlyBakeOf);
+    for (const blocker of blockers) {
+      log({
+        level: blocker.state === BLOCKER_STATE.ALARM ? 'warn' : 'error',
+        gate: 'BLOCKER',
+        target: blocker.targetId,
+        decision: blocker.state,
+        reason: `${blocker.reason}; every later gate of execution ${blocker.executionId} holds until it is ${blocker.state === BLOCKER_STATE.ALARM ? 'OK again' : 'readable'}`,
+        inputs: { trigger: trigger.name, executionId: blocker.executionId, now: now.toISOString() },
+      });
+      if (blocker.target && blocker.state === BLOCKER_STATE.ALARM && !rolledBack.has(blocker.target.id)) {
+        rolledBack.add(blocker.target.id);
+        rollbacks.push(await rollbackTarget({ ...deps, log }, blocker.target, blocker.reason, { evenIfStageSucceeded: true }));
+      }
+    }
+    const blockersOf = (gate: OpenGate) => blockers.filter((b) => b.executionId === gate.executionId);
+
+    const selected = scan.open.filter((gate) => !gate.rollbackExecution && (!trigger.onlyBakeOf
+      || (gate.gate === GATE.BAKE && gate.target === trigger.onlyBakeOf.id) || blockersOf(gate).length > 0));
+    if (trigger.onlyBakeOf && blockers.length === 0 && !selected.some((g) => g.gate === GATE.BAKE && g.target === trigger.onlyBakeOf!.id)) {
       log({
         level: 'info',
         gate: GATE.BAKE,
         target: trigger.onlyBakeOf.id,
         decision: 'NONE',
-        reason: `alarm ${compositeAlarmName(plan.pipelineName, trigger.onlyBakeOf.id)} changed state but no bake gate of the target is waiting`,
+        reason: `alarm ${compositeAlarmName(plan.pipelineName, trigger.onlyBakeOf.id)} changed state but no bake gate of the target is waiting `
+          + 'and no release in flight has approved it with its alarm in ALARM',
         inputs: { trigger: trigger.name, now: now.toISOString() },
       });
     }
 
     const stopSwitch = lazy(() => readStopSwitch(deps.clients, plan));
-    const gates: GateOutcome[] = [];
-    for (const gate of open) {
-      gates.push(gate.gate === GATE.WINDOW
-        ? await windowGate(deps, log, gate, now, await stopSwitch())
-        : await bakeGate(deps, log, gate, now));
+    for (const gate of selected) {
+      const blocking = blockersOf(gate);
+      const outcome = gate.gate === GATE.WINDOW
+        ? await windowGate(deps, log, gate, now, blocking, stopSwitch)
+        : await bakeGate(deps, log, gate, now, blocking);
+      if (outcome.rollback) rolledBack.add(outcome.target);
+      gates.push(outcome);
+    }
+
+    if (!trigger.onlyBakeOf) {
+      rollbacks.push(...await finishInterruptedRollbacks({ ...deps, log }, scan.rejectedBakes, history, rolledBack));
     }
 
     const failed = gates.filter((g) => g.result === GATE_RESULT.ERROR);
     if (failed.length > 0) {
       throw new Error(`could not decide ${failed.length} gate(s), left closed: ${failed.map((g) => `${g.gate} ${g.target}: ${g.reason}`).join('; ')}`);
     }
-    return { trigger: trigger.name, gates };
+    return { trigger: trigger.name, gates, ...(rollbacks.length > 0 ? { rollbacks } : {}) };
   };
+}
+
+function scanGates(state: GetPipelineStateCommandOutput, customDataOf: (stageName: string, actionName: string) => string | undefined): GateScan {
+  const open: OpenGate[] = [];
+  const unreadable: GateScan['unreadable'] = [];
+  const rejectedBakes: RejectedBake[] = [];
+  const inFlight = new Set<string>();
+  for (const stage of state.stageStates ?? []) {
+    const stageExecution = stage.latestExecution;
+    const rollbackExecution = stageExecution?.type === 'ROLLBACK';
+    if (stageExecution?.pipelineExecutionId && stageExecution.status === 'InProgress' && !rollbackExecution) inFlight.add(stageExecution.pipelineExecutionId);
+    for (const action of stage.actionStates ?? []) {
+      const token = parseGateToken(customDataOf(stage.stageName ?? '', action.actionName ?? ''));
+      if (!token) continue;
+      const execution: ActionExecution | undefined = action.latestExecution;
+      if (execution?.status === 'Failed' && token.gate === GATE.BAKE && !rollbackExecution && stageExecution?.pipelineExecutionId) {
+        rejectedBakes.push({
+          target: token.target, stageName: stage.stageName!, actionName: action.actionName!, executionId: stageExecution.pipelineExecutionId,
+        });
+      }
+      if (execution?.status !== 'InProgress') continue;
+      if (!execution.token || !execution.lastStatusChange) {
+        unreadable.push({ gate: token.gate, target: token.target, stageName: stage.stageName!, actionName: action.actionName! });
+        continue;
+      }
+      open.push({
+        gate: token.gate,
+        target: token.target,
+        stageName: stage.stageName!,
+        actionName: action.actionName!,
+        token: execution.token,
+        since: execution.lastStatusChange,
+        executionId: stageExecution?.pipelineExecutionId,
+        rollbackExecution,
+      });
+    }
+  }
+  return { open, unreadable, rejectedBakes, inFlight: [...inFlight] };
+}
+
+/**
+ * A gate of a ROLLBACK execution opens at once, whatever the window, the stop switch or the
+ * target's health: the rollback returns the stage to the release that last succeeded in it, and
+ * holding it would only keep the bad release in place longer. A bake inside a rollback is
+ * approved for the same reason; the decision log says so.
+ */
+async function rollbackExecutionGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, now: Date): Promise<GateOutcome> {
+  const reason = gate.gate === GATE.WINDOW
+    ? `rollback execution ${gate.executionId}: a rollback never waits for a deployment window or the stop switch`
+    : `rollback execution ${gate.executionId}: approved without baking; the stage is returning to the release that last succeeded in it, and holding the bake would only delay that`;
+  return finish(deps, log, gate, { decision: gate.gate === GATE.WINDOW ? 'OPEN' : BakeVerdict.PASS, reason }, {
+    stageName: gate.stageName, actionName: gate.actionName, now: now.toISOString(), executionId: gate.executionId, executionType: 'ROLLBACK',
+  }, ApprovalStatus.Approved);
 }
 
 function classify(plan: ReleasePlan, event: unknown): Trigger {
@@ -212,8 +335,20 @@ function stageWindows(stage: PlannedStage): RegionWindow[] {
 }
 
 async function windowGate(
-  deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, now: Date, stopSwitch: { state: StopSwitchState; detail: string },
+  deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, now: Date, blockers: Blocker[],
+  readStopSwitchOnce: () => Promise<{ state: StopSwitchState; detail: string }>,
 ): Promise<GateOutcome> {
+  if (blockers.length > 0) {
+    // An alarm blocker holds the wave before anything else: the release it belongs to is unhealthy.
+    return finish(deps, log, gate, { decision: 'HOLD', reason: heldBy(blockers) }, {
+      stageName: gate.stageName,
+      actionName: gate.actionName,
+      now: now.toISOString(),
+      heldSince: gate.since.toISOString(),
+      blockers: blockers.map(describeBlocker),
+    }, undefined);
+  }
+  const stopSwitch = await readStopSwitchOnce();
   const stage = findStage(deps.plan, gate.target);
   const inputs: Record<string, unknown> = {
     stageName: gate.stageName,
@@ -248,9 +383,15 @@ async function windowGate(
   return finish(deps, log, gate, { decision: decision.decision, reason: decision.reason }, inputs, status);
 }
 
-async function bakeGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, now: Date): Promise<GateOutcome> {
+async function bakeGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, invocationNow: Date, blockers: Blocker[]): Promise<GateOutcome> {
+  // CodePipeline's clock and the Lambda's may disagree by a moment: a bake never ends before it starts.
+  const now = invocationNow.getTime() < gate.since.getTime() ? gate.since : invocationNow;
   const inputs: Record<string, unknown> = {
-    stageName: gate.stageName, actionName: gate.actionName, now: now.toISOString(), bakeStart: gate.since.toISOString(),
+    stageName: gate.stageName,
+    actionName: gate.actionName,
+    now: now.toISOString(),
+    bakeStart: gate.since.toISOString(),
+    ...(blockers.length > 0 ? { blockers: blockers.map(describeBlocker) } : {}),
   };
   const target = findTarget(deps.plan, gate.target);
   if (!target) {
@@ -274,15 +415,47 @@ async function bakeGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGat
     }
     decision = { decision: BakeVerdict.FAIL, reason: `${target.id}: health signal unreadable, ${err instanceof Error ? err.message : String(err)}` };
   }
+  decision = applyBlockers(decision, target, blockers);
 
   const status = decision.decision === BakeVerdict.PASS ? ApprovalStatus.Approved
     : decision.decision === BakeVerdict.FAIL ? ApprovalStatus.Rejected : undefined;
-  const outcome = await finish(deps, log, gate, decision, inputs, status);
-  if (outcome.result === GATE_RESULT.REJECTED) {
-    const rollback = await rollbackTarget({ ...deps, log }, target, decision.reason);
-    return { ...outcome, rollback };
+  if (status !== ApprovalStatus.Rejected) return finish(deps, log, gate, decision, inputs, status);
+  // The target's deployments and aliases roll back before the gate is rejected, so no crash can
+  // leave a rejected bake with its target still deploying; repeating the rollback is harmless.
+  let outcome: GateOutcome | undefined;
+  const rollback = await rollbackTarget({ ...deps, log }, target, decision.reason, {
+    beforeStage: async () => {
+      outcome = await finish(deps, log, gate, decision, inputs, status);
+    },
+  });
+  return { ...outcome!, rollback };
+}
+
+/**
+ * A bake of a release with an alarm blocker never passes. In the blocker's own stage it fails:
+ * CodePipeline rolls back only a stage that stopped running, so the stage must fail for the
+ * alarmed target to return to the previous release. In a later stage it waits until the blocker
+ * clears. A blocker that could not be read only holds (fail closed, nothing known to be wrong).
+ */
+function applyBlockers(decision: BakeDecision, target: PlannedTarget, blockers: Blocker[]): BakeDecision {
+  if (blockers.length === 0 || decision.decision === BakeVerdict.FAIL) return decision;
+  const sameStage = blockers.filter((b) => b.state === BLOCKER_STATE.ALARM && b.target?.stageName === target.stageName);
+  if (sameStage.length > 0) {
+    return {
+      decision: BakeVerdict.FAIL,
+      reason: `${target.id}: rejected so that stage ${target.stageName} fails and rolls back: ${sameStage.map((b) => b.reason).join('; ')}`,
+    };
   }
-  return outcome;
+  return { decision: BakeVerdict.WAIT, reason: `${target.id}: ${heldBy(blockers)} (own bake: ${decision.reason})` };
+}
+
+function heldBy(blockers: Blocker[]): string {
+  const alarm = blockers.some((b) => b.state === BLOCKER_STATE.ALARM);
+  return `held by ${blockers.length === 1 ? 'an alarm blocker' : `${blockers.length} alarm blockers`} until ${alarm ? 'OK again' : 'readable'}: ${blockers.map((b) => b.reason).join('; ')}`;
+}
+
+function describeBlocker(b: Blocker): Record<string, string> {
+  return { target: b.targetId, executionId: b.executionId, state: b.state };
 }
 
 /** Approves or rejects (when `status` is set), logs the decision, and returns the outcome. */

@@ -6,9 +6,9 @@
 export interface DecisionLine {
   /** `info`, `warn` or `error`. */
   readonly level: string;
-  /** `BAKE`, `WINDOW`, `ROLLBACK` or `EVENT`. */
+  /** `BAKE`, `WINDOW`, `ROLLBACK`, `BLOCKER` (an alarm blocker found) or `EVENT`. */
   readonly gate: string;
-  /** Target id (BAKE, ROLLBACK) or stage key (WINDOW). */
+  /** Target id (BAKE, ROLLBACK, BLOCKER) or stage key (WINDOW). */
   readonly target: string;
   readonly decision: string;
   readonly reason: string;

@@ -20,10 +20,10 @@ import { PlannedTarget, ReleasePlan } from '../model/plan';
 export class SignalUnreadableError extends Error {
   /** Throttling, a timeout or a 5xx that outlasted the SDK's retries: the next sweep may succeed. */
   readonly transient: boolean;
-  constructor(what: string, fix: string, cause?: unknown) {
+  constructor(what: string, fix: string, cause?: unknown, transient?: boolean) {
     super(`cannot read ${what}${cause === undefined ? '' : `: ${errorText(cause)}`}; ${fix}`);
     this.name = 'SignalUnreadableError';
-    this.transient = cause !== undefined && isTransient(cause);
+    this.transient = transient ?? (cause !== undefined && isTransient(cause));
   }
 }
 
@@ -98,16 +98,28 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
     name: composite.AlarmName!,
     state: composite.StateValue ?? 'INSUFFICIENT_DATA',
     stateReason: composite.StateReason,
-    alarmedAt: await alarmedSince(clients, target, composite.AlarmName!, bakeStart, now),
+    ...await alarmHistory(clients, target, composite, bakeStart, now),
   };
   const metricAlarms: MetricAlarmObservation[] = [];
+  const compositeAlarms: AlarmObservation[] = [];
   for (const name of manifest.alarmNames) {
+    const watchedComposite = composites.get(name);
+    if (watchedComposite) {
+      // A composite among the user's alarms: its state and history count, it has no datapoints.
+      compositeAlarms.push({
+        name,
+        state: watchedComposite.StateValue ?? 'INSUFFICIENT_DATA',
+        stateReason: watchedComposite.StateReason,
+        ...await alarmHistory(clients, target, watchedComposite, bakeStart, now),
+      });
+      continue;
+    }
     const alarm = metrics.get(name)!;
     metricAlarms.push({
       name,
       state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
       stateReason: alarm.StateReason,
-      alarmedAt: await alarmedSince(clients, target, name, bakeStart, now),
+      ...await alarmHistory(clients, target, alarm, bakeStart, now),
       threshold: alarm.Threshold,
       comparisonOperator: alarm.ComparisonOperator,
       ...(elapsed ? { values: await metricValues(clients, target, alarm, bakeStart, now) } : {}),
@@ -117,7 +129,16 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
   const canaries: CanaryObservation[] = [];
   for (const name of manifest.canaryNames) canaries.push(await canaryRuns(clients, target, name));
 
-  return { targetId: target.id, bake: target.bake, bakeStart, now, compositeAlarm, metricAlarms, canaries };
+  return {
+    targetId: target.id,
+    bake: target.bake,
+    bakeStart,
+    now,
+    compositeAlarm,
+    metricAlarms,
+    ...(compositeAlarms.length > 0 ? { compositeAlarms } : {}),
+    canaries,
+  };
 }
 
 async function describeAlarms(clients: TargetClients, target: PlannedTarget, names: string[]) {
@@ -145,13 +166,30 @@ async function describeAlarms(clients: TargetClients, target: PlannedTarget, nam
   return { composites, metrics };
 }
 
-/** Times the alarm entered ALARM between `since` and `now`, from its state-update history. */
-async function alarmedSince(clients: TargetClients, target: PlannedTarget, alarmName: string, since: Date, now: Date): Promise<Date[]> {
-  const times: Date[] = [];
+interface StateChange {
+  readonly at: Date;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/**
+ * Whether the alarm was in ALARM at any instant between `since` and `now`, from its state-update
+ * history: the old state of its first change in the range is its state at `since`, and every change
+ * into ALARM after counts. An alarm that changed state in the range (its
+ * `StateTransitionedTimestamp`) but shows no change in the history is not known to have been OK
+ * at `since`; that is reported as a transient read failure, so the gate stays closed and looks again.
+ */
+async function alarmHistory(
+  clients: TargetClients, target: PlannedTarget, alarm: MetricAlarm | CompositeAlarm, since: Date, now: Date,
+): Promise<{ alarmedAt: Date[]; alarmAtBakeStart: boolean }> {
+  const alarmName = alarm.AlarmName!;
+  const changes: StateChange[] = [];
   let nextToken: string | undefined;
   do {
     let out;
     try {
+      // Composite alarms' history needs AlarmTypes to include CompositeAlarm (metric alarms only otherwise):
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
       out = await clients.cloudWatch.send(new DescribeAlarmHistoryCommand({
         AlarmName: alarmName,
         AlarmTypes: [AlarmType.CompositeAlarm, AlarmType.MetricAlarm],
@@ -164,21 +202,37 @@ async function alarmedSince(clients: TargetClients, target: PlannedTarget, alarm
       throw new SignalUnreadableError(`state history of alarm ${alarmName} in ${where(target)}`, ACCESS_FIX, err);
     }
     for (const item of out.AlarmHistoryItems ?? []) {
-      if (item.Timestamp && enteredAlarm(item.HistoryData, item.HistorySummary)) times.push(item.Timestamp);
+      if (item.Timestamp) changes.push({ at: item.Timestamp, ...stateChange(item.HistoryData, item.HistorySummary) });
     }
     nextToken = out.NextToken;
   } while (nextToken);
-  return times;
+  changes.sort((a, b) => a.at.getTime() - b.at.getTime());
+
+  const transitioned = alarm.StateTransitionedTimestamp;
+  if (changes.length === 0 && transitioned && transitioned.getTime() >= since.getTime() && transitioned.getTime() <= now.getTime()) {
+    throw new SignalUnreadableError(
+      `state history of alarm ${alarmName} in ${where(target)}`,
+      `the alarm changed state at ${transitioned.toISOString()}, during the bake, but its history shows no change yet; looking again`,
+      undefined, true,
+    );
+  }
+  const first = changes[0];
+  return {
+    alarmedAt: changes.filter((c) => c.to === 'ALARM').map((c) => c.at),
+    alarmAtBakeStart: first ? first.from === 'ALARM' : alarm.StateValue === 'ALARM',
+  };
 }
 
-function enteredAlarm(historyData: string | undefined, summary: string | undefined): boolean {
+/** Old and new state of a history item: from its JSON `HistoryData`, else from "Alarm updated from OK to ALARM". */
+function stateChange(historyData: string | undefined, summary: string | undefined): { from?: string; to?: string } {
   try {
     const data = JSON.parse(historyData ?? '');
-    if (data?.newState?.stateValue) return data.newState.stateValue === 'ALARM';
+    if (data?.newState?.stateValue) return { from: data.oldState?.stateValue, to: data.newState.stateValue };
   } catch {
-    // fall back to the summary, "Alarm updated from OK to ALARM"
+    // fall back to the summary
   }
-  return /\bto ALARM\b/.test(summary ?? '');
+  const match = /\bfrom (\w+) to (\w+)\b/.exec(summary ?? '');
+  return match ? { from: match[1], to: match[2] } : {};
 }
 
 /** Values of the metric (or metric-math expression) an alarm evaluates, between `start` and `end`. */

@@ -1,29 +1,21 @@
 /**
  * The release plan the Lambda handlers enforce. The constructs stage it as `plan.json` next to the
- * bundled handler, so a handler always enforces the plan its pipeline was synthesized from.
+ * bundled handler, so a handler always enforces the plan its pipeline was synthesized from. It is
+ * checked by the plan validator of the model, the same one the `wave-pipelines` command uses.
  */
 import * as fs from 'fs';
-import { PLAN_SCHEMA_VERSION, ReleasePlan } from '../model/plan';
+import { ReleasePlan } from '../model/plan';
+import { parseReleasePlan } from '../model/plan-validation';
 
-/** Reads and checks a plan file; the error names the file and what is wrong with it. */
+/** Reads and checks a plan file; the error names the file and every problem with it. */
 export function readPlanFile(file: string): ReleasePlan {
-  let plan: ReleasePlan;
+  let text: string;
   try {
-    plan = JSON.parse(fs.readFileSync(file, 'utf8')) as ReleasePlan;
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new Error(`cannot read the release plan ${file}: ${err instanceof Error ? err.message : String(err)}; the construct stages it next to the handler`);
   }
-  const problems: string[] = [];
-  if (plan?.schemaVersion !== PLAN_SCHEMA_VERSION) {
-    problems.push(`schemaVersion is ${JSON.stringify(plan?.schemaVersion)}, expected ${PLAN_SCHEMA_VERSION} (redeploy the pipeline with this version of cdk-wave-pipelines)`);
-  }
-  for (const field of ['pipelineName', 'pipelineRegion', 'stopSwitchParameterName'] as const) {
-    if (typeof plan?.[field] !== 'string' || plan[field] === '') problems.push(`${field} is missing`);
-  }
-  if (typeof plan?.maxWindowHoldMinutes !== 'number') problems.push('maxWindowHoldMinutes is missing');
-  if (!Array.isArray(plan?.stages)) problems.push('stages is not a list');
-  if (problems.length > 0) throw new Error(`release plan ${file}: ${problems.join('; ')}`);
-  return plan;
+  return parseReleasePlan(text, `release plan ${file}`);
 }
 
 /** Reads the plan once per container, on first use. */

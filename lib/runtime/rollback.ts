@@ -12,7 +12,7 @@ import {
   GetPipelineCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, PipelineExecutionSummary, RollbackStageCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { ClientFactory, TargetClients, errorText } from './aws-clients';
+import { ClientFactory, TargetClients, errorName, errorText } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
 import { HealthManifest } from '../model/health-manifest';
@@ -82,8 +82,34 @@ function partitionOf(region: string): string {
   return 'aws';
 }
 
+export interface RollbackOptions {
+  /**
+   * Also roll back a stage that succeeded (a late ALARM of a target whose stage completed).
+   * `RollbackStage` refuses only a stage that is running (UnableToRollbackStageException:
+   * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RollbackStage.html), and the
+   * target execution must have succeeded in the stage
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html).
+   * @default false - only a failed stage
+   */
+  readonly evenIfStageSucceeded?: boolean;
+  /**
+   * Write the decision line only when something was done or failed (the sweep re-checks
+   * unfinished rollbacks every minute and must not flood the log).
+   * @default false
+   */
+  readonly logOnlyWhenActing?: boolean;
+  /**
+   * Runs after the target's deployments are stopped and its aliases reset, before its stage is
+   * rolled back. The controller rejects the bake gate here: a crash before it leaves the gate open
+   * (decided, and rolled back, again on the next run); a crash after it left nothing in flight.
+   */
+  readonly beforeStage?: () => Promise<void>;
+}
+
 /** Rolls a target back and reports what it found and did, item by item. */
-export async function rollbackTarget(deps: RollbackDeps, target: PlannedTarget, reason: string): Promise<RollbackReport> {
+export async function rollbackTarget(
+  deps: RollbackDeps, target: PlannedTarget, reason: string, options: RollbackOptions = {},
+): Promise<RollbackReport> {
   const items: RollbackItem[] = [];
 
   let targetClients: TargetClients | undefined;
@@ -108,7 +134,8 @@ export async function rollbackTarget(deps: RollbackDeps, target: PlannedTarget, 
       items.push(await resetAlias(targetClients, alias.functionName, alias.aliasName));
     }
   }
-  items.push(await rollBackStage(deps, target));
+  if (options.beforeStage) await options.beforeStage();
+  items.push(await rollBackStage(deps, target, options.evenIfStageSucceeded ?? false));
 
   const report: RollbackReport = {
     targetId: target.id,
@@ -119,6 +146,7 @@ export async function rollbackTarget(deps: RollbackDeps, target: PlannedTarget, 
     items,
     complete: items.every((i) => i.action !== ROLLBACK_ACTION.ERROR),
   };
+  if (options.logOnlyWhenActing && report.complete && items.every((i) => i.action === ROLLBACK_ACTION.NONE)) return report;
   (deps.log ?? consoleDecisionLogger)({
     level: report.complete ? 'info' : 'error',
     gate: 'ROLLBACK',
@@ -181,6 +209,13 @@ async function stopDeployments(clients: TargetClients, applicationName: string, 
         detail: `${resource}: was ${info.status}; stopped with rollback (${out.status ?? 'no status'}${out.statusMessage ? `: ${out.statusMessage}` : ''})`,
       });
     } catch (err) {
+      if (errorName(err) === 'DeploymentAlreadyCompletedException') {
+        // "The deployment is already complete" (StopDeployment errors,
+        // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html): it ended between
+        // the listing and the stop (another invocation stopped it, or it finished); nothing is left to stop.
+        items.push({ kind: 'DEPLOYMENT', resource: deploymentId, action: ROLLBACK_ACTION.NONE, detail: `${resource}: already completed before it could be stopped` });
+        continue;
+      }
       items.push({ kind: 'DEPLOYMENT', resource: deploymentId, action: ROLLBACK_ACTION.ERROR, detail: `${resource}: cannot stop: ${errorText(err)}` });
     }
   }
@@ -222,7 +257,7 @@ async function resetAlias(clients: TargetClients, functionName: string, aliasNam
   }
 }
 
-async function rollBackStage(deps: RollbackDeps, target: PlannedTarget): Promise<RollbackItem> {
+async function rollBackStage(deps: RollbackDeps, target: PlannedTarget, evenIfSucceeded: boolean): Promise<RollbackItem> {
   const { codePipeline } = deps.clients.pipeline();
   const pipelineName = deps.plan.pipelineName;
   const stageName = target.stageName;
@@ -231,7 +266,8 @@ async function rollBackStage(deps: RollbackDeps, target: PlannedTarget): Promise
     const pipeline = (await codePipeline.send(new GetPipelineCommand({ name: pipelineName }))).pipeline;
     const stage = pipeline?.stages?.find((s) => s.name === stageName);
     if (!stage) return item(ROLLBACK_ACTION.ERROR, `pipeline ${pipelineName} has no stage ${stageName}; was the pipeline deployed from this plan?`);
-    if (stage.onFailure?.result === 'ROLLBACK') {
+    const selfRollingBack = stage.onFailure?.result === 'ROLLBACK';
+    if (selfRollingBack && !evenIfSucceeded) {
       return item(ROLLBACK_ACTION.NONE, 'the stage rolls back by itself when it fails (onFailure ROLLBACK)');
     }
 
@@ -241,8 +277,14 @@ async function rollBackStage(deps: RollbackDeps, target: PlannedTarget): Promise
     if (latest.type === 'ROLLBACK') {
       return item(ROLLBACK_ACTION.NONE, `rollback execution ${latest.pipelineExecutionId} is already ${latest.status === 'InProgress' ? 'running' : latest.status}`);
     }
-    if (latest.status !== 'Failed') {
-      return item(ROLLBACK_ACTION.NONE, `the stage is ${latest.status}; CodePipeline rolls back only a failed stage (run this rollback again once it failed, or set onFailure ROLLBACK)`);
+    if (latest.status === 'Failed' && selfRollingBack) {
+      return item(ROLLBACK_ACTION.NONE, 'the stage rolls back by itself when it fails (onFailure ROLLBACK)');
+    }
+    const rollable = latest.status === 'Failed' || (evenIfSucceeded && latest.status === 'Succeeded');
+    if (!rollable) {
+      return item(ROLLBACK_ACTION.NONE, latest.status === 'InProgress'
+        ? 'the stage is running; CodePipeline rolls back a stage only once it stopped running (it fails when its next gate is rejected)'
+        : `the stage is ${latest.status}; CodePipeline rolls back only a failed stage (run this rollback again once it failed, or set onFailure ROLLBACK)`);
     }
 
     const summaries: PipelineExecutionSummary[] = [];
@@ -259,13 +301,13 @@ async function rollBackStage(deps: RollbackDeps, target: PlannedTarget): Promise
       .filter((s) => s.pipelineExecutionId !== latest.pipelineExecutionId)
       .sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0];
     if (!previous?.pipelineExecutionId) {
-      return item(ROLLBACK_ACTION.NONE, `the stage failed in execution ${latest.pipelineExecutionId} and no earlier execution succeeded in it; nothing to roll back to`);
+      return item(ROLLBACK_ACTION.NONE, `the stage ${latest.status === 'Failed' ? 'failed' : 'succeeded'} in execution ${latest.pipelineExecutionId} and no earlier execution succeeded in it; nothing to roll back to`);
     }
     const out = await codePipeline.send(new RollbackStageCommand({
       pipelineName, stageName, targetPipelineExecutionId: previous.pipelineExecutionId,
     }));
     return item(ROLLBACK_ACTION.ROLLBACK_STARTED,
-      `the stage failed in execution ${latest.pipelineExecutionId}; rolling back to execution ${previous.pipelineExecutionId} (rollback execution ${out.pipelineExecutionId})`);
+      `the stage ${latest.status === 'Failed' ? 'failed' : 'succeeded'} in execution ${latest.pipelineExecutionId}; rolling back to execution ${previous.pipelineExecutionId} (rollback execution ${out.pipelineExecutionId})`);
   } catch (err) {
     return item(ROLLBACK_ACTION.ERROR, `cannot roll the stage back: ${errorText(err)}`);
   }

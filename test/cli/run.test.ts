@@ -229,8 +229,8 @@ describe('wave-pipelines plan: errors', () => {
     const { code, stderr } = run(['plan'], assembly({ 'cdk.out/wave-pipelines.checkout.plan.json': JSON.stringify(newer) }));
     expect(code).toBe(1);
     expect(stderr).toBe('wave-pipelines: Plan file "cdk.out/wave-pipelines.checkout.plan.json" is not a valid release plan:\n'
-      + '  - schemaVersion: 2 is not supported; this wave-pipelines reads schemaVersion 1: upgrade cdk-wave-pipelines '
-      + '(the command) to the version the app uses\n');
+      + '  - schemaVersion: 2 is not supported; this version of cdk-wave-pipelines reads schemaVersion 1: upgrade cdk-wave-pipelines '
+      + 'to the version the app uses\n');
   });
 
   test('a plan file that is not JSON, or misses fields, names every problem', () => {
@@ -242,9 +242,9 @@ describe('wave-pipelines plan: errors', () => {
     delete broken.stages[1].regions[0].window.timeZone;
     expect(run(['plan'], assembly({ 'cdk.out/wave-pipelines.checkout.plan.json': JSON.stringify(broken) })).stderr)
       .toBe('wave-pipelines: Plan file "cdk.out/wave-pipelines.checkout.plan.json" is not a valid release plan:\n'
-        + '  - pipelineName: expected a string, got undefined\n'
-        + '  - stages[1].regions[0].window.timeZone: expected a string, got undefined\n'
-        + '  - stages[1].regions[0].fleet.bake.minutes: expected a number, got "60"\n');
+        + '  - pipelineName: is missing; set it to a string\n'
+        + '  - stages[1].regions[0].window.timeZone: is missing; set it to a string (IANA time zone the hours are read in)\n'
+        + '  - stages[1].regions[0].fleet.bake.minutes: "60" is a string; write 60 without quotes; expected a finite number\n');
   });
 
   test('several pipelines without --pipeline, or an unknown --pipeline', () => {

@@ -75,12 +75,17 @@ describe('ReleaseMonitor', () => {
     expect(dg.DependsOn ?? []).not.toContain(s.stack.getLogicalId(monitor.healthAlarm.node.defaultChild as cdk.CfnElement));
   });
 
-  test('the monitor role is scoped: no "*" action; "*" resource only for DescribeAlarms and GetMetricData', () => {
+  // DescribeAlarmHistory on a composite alarm needs the permission scoped to "*" (item 10 of issue 12):
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
+  test('the monitor role is scoped: no "*" action; "*" resource only for DescribeAlarms, GetMetricData and DescribeAlarmHistory', () => {
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
     const statements = arnString(s.stack.resolve(policy.Properties.PolicyDocument.Statement)) as any[];
     for (const st of statements) for (const a of [st.Action].flat()) expect(a).not.toContain('*');
     const wildcard = statements.filter((st) => [st.Resource].flat().includes('*'));
-    expect(wildcard.map((st) => [st.Sid, st.Action])).toEqual([['ReadAlarmStateAndMetrics', ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']]]);
+    expect(wildcard.map((st) => [st.Sid, st.Action])).toEqual([
+      ['ReadAlarms', 'cloudwatch:DescribeAlarmHistory'],
+      ['ReadAlarmStateAndMetrics', ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']],
+    ]);
     const byId = Object.fromEntries(statements.map((st) => [st.Sid, st]));
     expect(byId.ReadCanaryRuns.Resource).toBe(`arn:aws:synthetics:us-east-1:333333333333:canary:\${${s.stack.getLogicalId(s.canary.node.defaultChild as cdk.CfnElement)}}`);
     expect(byId.Alias1.Action).toEqual(['lambda:GetAlias', 'lambda:UpdateAlias']);

@@ -2,6 +2,7 @@ import {
   AlarmObservation, BakeDecision, BakeObservation, BakeVerdict, CanaryObservation, decideBake, healthyDatapoints, isBreaching,
   MetricAlarmObservation,
 } from '../../lib/model/bake';
+import { buildReleasePlan } from '../../lib/model/release-plan';
 
 const T0 = new Date('2025-03-04T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -133,6 +134,41 @@ const cases: Array<[string, BakeObservation, BakeDecision]> = [
   ['enough healthy datapoints passes', observe({ bake: { minutes: 60, minHealthyDatapoints: 5, noData: 'FAIL' } }), {
     decision: BakeVerdict.PASS, reason: 'prod-wave-1-us-east-1-fleet: baked 61 of 60 minutes with no alarm',
   }],
+  // Issue 12, item 1: in ALARM at any instant of the bake, its first instant included.
+  ['an alarm in ALARM when the bake started and OK since fails', observe({ metricAlarms: [latency({ alarmAtBakeStart: true }), errors()] }), {
+    decision: BakeVerdict.FAIL,
+    reason: 'prod-wave-1-us-east-1-fleet: alarm OrdersApi-p99-latency was in ALARM when the bake started at 2025-03-04T10:00:00.000Z (now OK)',
+  }],
+  ['the release-health alarm in ALARM when the bake started fails even a zero-minute bake', observe({
+    bake: { minutes: 0, minHealthyDatapoints: 0, noData: 'FAIL' }, now: T0, compositeAlarm: composite({ alarmAtBakeStart: true }),
+  }), {
+    decision: BakeVerdict.FAIL,
+    reason: 'prod-wave-1-us-east-1-fleet: alarm orders-prod-wave-1-us-east-1-fleet-release-health was in ALARM when the bake started at 2025-03-04T10:00:00.000Z (now OK)',
+  }],
+  // Issue 12, item 5: composite alarms among the watched alarms.
+  ['a watched composite alarm in ALARM fails', observe({ now: at(3), compositeAlarms: [composite({ name: 'OrdersApi-dependencies', state: 'ALARM', stateReason: 'Payments-5xx' })] }), {
+    decision: BakeVerdict.FAIL, reason: 'prod-wave-1-us-east-1-fleet: alarm OrdersApi-dependencies is in ALARM (Payments-5xx)',
+  }],
+  ['a watched composite alarm that stayed OK does not count as a silent metric', observe({ compositeAlarms: [composite({ name: 'OrdersApi-dependencies' })] }), {
+    decision: BakeVerdict.PASS, reason: 'prod-wave-1-us-east-1-fleet: baked 61 of 60 minutes with no alarm',
+  }],
+  // Issue 12, item 8: a canary that stopped running watches nothing.
+  ['a canary without a completed run in the bake fails it once the bake time passed', observe({
+    canaries: [canary([{ id: 'run-0', state: 'PASSED', startedAt: at(-5) }, { id: 'run-1', state: 'RUNNING', startedAt: at(60) }])],
+  }), {
+    decision: BakeVerdict.FAIL,
+    reason: 'prod-wave-1-us-east-1-fleet: canary orders-checkout completed no run during the 60-minute bake; a stopped canary watches nothing (start it, or set requireCanaryRuns: false)',
+  }],
+  ['a canary without runs waits while the bake time runs', observe({ now: at(30), canaries: [canary([])] }), {
+    decision: BakeVerdict.WAIT, reason: 'prod-wave-1-us-east-1-fleet: baking, 30 of 60 minutes elapsed; healthy so far',
+  }],
+  ['requireCanaryRuns false turns a stopped canary into a warning', observe({
+    bake: { minutes: 60, minHealthyDatapoints: 0, noData: 'FAIL', requireCanaryRuns: false }, canaries: [canary([])],
+  }), {
+    decision: BakeVerdict.PASS,
+    reason: 'prod-wave-1-us-east-1-fleet: baked 61 of 60 minutes with no alarm',
+    warning: 'canary orders-checkout completed no run during the 60-minute bake (requireCanaryRuns is false)',
+  }],
 ];
 
 describe('decideBake', () => {
@@ -169,5 +205,15 @@ describe('isBreaching', () => {
 
   test('healthyDatapoints counts non-breaching values', () => {
     expect(healthyDatapoints(latency({ values: [100, 600, 499, 501] }))).toBe(2);
+  });
+});
+
+describe('requireCanaryRuns in the plan', () => {
+  test('is written only when turned off, and a wave inherits it from production', () => {
+    const plan = buildReleasePlan({
+      preProduction: [{ name: 'beta', account: '222222222222', regions: ['us-west-2'] }],
+      production: { account: '333333333333', bake: { requireCanaryRuns: false }, waves: [{ regions: ['us-east-1'] }, { regions: ['eu-west-1'], bake: { requireCanaryRuns: true } }] },
+    }, { pipelineName: 'orders', pipelineAccount: '111111111111', pipelineRegion: 'us-east-1' });
+    expect(plan.stages.map((s) => s.regions[0].fleet.bake.requireCanaryRuns)).toEqual([undefined, false, undefined]);
   });
 });

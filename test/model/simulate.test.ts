@@ -338,13 +338,10 @@ describe('simulateRelease: options are checked', () => {
 });
 
 describe('simulateRelease: speed', () => {
-  test('a 30-region plan with default windows simulates in milliseconds', () => {
+  // Its speed is a bench figure (bench/), not a timed unit test: timings on a shared machine flake.
+  test('a 30-region plan with default windows deploys every region once', () => {
     const plan = planOf(thirtyRegions());
-    simulateRelease(plan, new Date('2025-03-04T08:00:00Z')); // loads the holiday calendars once
-    const began = process.hrtime.bigint();
     const timeline = simulateRelease(plan, new Date('2025-03-11T08:00:00Z'));
-    const elapsedMs = Number(process.hrtime.bigint() - began) / 1e6;
     expect(timeline.entries.filter((e) => e.phase === 'DEPLOY')).toHaveLength(30);
-    expect(elapsedMs).toBeLessThan(50);
   });
 });

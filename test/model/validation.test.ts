@@ -15,7 +15,7 @@ describe('validation: every problem, with field path, bad value and fix', () => 
     ['unknown region with a suggestion', base([{ regions: ['us-east-9'] }]),
       ['production.waves[0].regions[0]: "us-east-9" is not an AWS region; did you mean "us-east-1"?']],
     ['unknown region without a close match', base([{ regions: ['localhost'] }]),
-      ['production.waves[0].regions[0]: "localhost" is not an AWS region; see `aws ec2 describe-regions` for valid names']],
+      ['production.waves[0].regions[0]: "localhost" is not an AWS region; use a region name such as "us-east-1" (see `aws ec2 describe-regions --all-regions`)']],
     ['a region deployed twice across waves', base([{ regions: ['eu-west-1'] }, { regions: ['us-east-1', 'eu-west-1'] }]),
       ['production.waves[1].regions[1]: "eu-west-1" is already deployed by production.waves[0].regions[0]; a production region belongs to exactly one wave: remove one of them']],
     ['a wave listing a region twice', base([{ regions: ['us-east-1', 'us-east-1'] }]),
@@ -23,7 +23,7 @@ describe('validation: every problem, with field path, bad value and fix', () => 
     ['account id with dashes', { production: { account: '3333-3333-3333', waves: [{ regions: ['us-east-1'] }] } },
       ['production.account: "3333-3333-3333" is not a 12-digit AWS account id; write it as "333333333333" (digits only)']],
     ['account id too short', { production: { account: '12345', waves: [{ regions: ['us-east-1'] }] } },
-      ['production.account: "12345" is not a 12-digit AWS account id; an AWS account id is exactly 12 digits, e.g. "123456789012"']],
+      ['production.account: "12345" is not a 12-digit AWS account id; use the 12 digits of the AWS account id, e.g. "123456789012"']],
     ['no account anywhere', { production: { waves: [{ regions: ['us-east-1'] }] } },
       ['production.waves[0].account: is missing and production.account is not set; set production.account (or an account on every wave)']],
     ['empty wave', base([{ regions: [] }]),
@@ -31,11 +31,11 @@ describe('validation: every problem, with field path, bad value and fix', () => 
     ['no waves', base([]),
       ['production.waves: is empty; declare at least one wave, e.g. waves: [{ regions: ["us-east-1"] }]']],
     ['negative bake', base([{ regions: ['us-east-1'], bake: { minutes: -5 } }]),
-      ['production.waves[0].bake.minutes: -5 must be a whole number of minutes, 0 or more']],
+      ['production.waves[0].bake.minutes: -5 is less than the minimum 0; use a whole number of 0 or more (Minutes the health signal must stay OK after the deployment)']],
     ['absurd bake (seconds given as minutes)', base([{ regions: ['us-east-1'], bake: { minutes: 3600 * 24 } }]),
-      ['production.waves[0].bake.minutes: 86400 is longer than a week (10080 minutes); bake minutes are minutes, not seconds']],
+      ['production.waves[0].bake.minutes: 86400 is longer than 10020 minutes (bake minutes are minutes, not seconds); the bake is a CodePipeline approval, which times out after 10080 minutes (7 days), and it needs 60 minutes of margin: use at most 10020']],
     ['bad noData policy', base([{ regions: ['us-east-1'], bake: { noData: 'IGNORE' as NoDataPolicy } }]),
-      ['production.waves[0].bake.noData: "IGNORE" is not a NoDataPolicy; use "FAIL" or "PASS_WITH_WARNING"']],
+      ['production.waves[0].bake.noData: "IGNORE" is not one of "FAIL", "PASS_WITH_WARNING"; use one of them']],
     ['pre-production out of order', {
       preProduction: [
         { name: 'gamma', account: '222222222222', regions: ['us-east-1'] },
@@ -51,7 +51,7 @@ describe('validation: every problem, with field path, bad value and fix', () => 
       ],
       production: { account: PROD, waves: [{ regions: ['us-east-1'] }] },
     },
-    ['preProduction[1]: "Beta" is already used by preProduction[0]; every stage and wave needs its own name']],
+    ['preProduction[1].name: "Beta" is already used by preProduction[0]; every stage and wave needs its own name: rename one of them']],
     ['a window in an unknown zone', base([{ regions: ['eu-west-1'] }], { window: { timeZone: 'Europe/Dublinn' } }),
       ['production.window.timeZone: "Europe/Dublinn" is not an IANA time zone; did you mean "Europe/Dublin"?']],
   ])('%s', (_name, decl, expected) => {
@@ -135,9 +135,9 @@ describe('the plan: defaults from AWS practice', () => {
     expect(error).toBeInstanceOf(ReleaseValidationError);
     expect((error as Error).message).toBe([
       'Invalid release declaration (3 problems):',
+      '  - pipelineName: "bad name!" is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-", e.g. "orders-service"',
       '  - production.waves[0].regions[0]: "us-east-9" is not an AWS region; did you mean "us-east-1"?',
       '  - production.waves[1].regions[0]: "eu-west-1" is already deployed by production.waves[0].regions[1]; a production region belongs to exactly one wave: remove one of them',
-      '  - pipelineName: "bad name!" is not a valid CodePipeline name; use 1-100 letters, digits, ".", "@", "_" or "-"',
     ].join('\n'));
   });
 });

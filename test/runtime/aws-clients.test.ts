@@ -72,6 +72,8 @@ function windowPipeline(getPipelineState: FakeReply[]) {
         },
       },
     }],
+    // nothing approved yet in this release: no alarm blocker
+    'CodePipeline_20150709.ListActionExecutions': [{ status: 200, body: { actionExecutionDetails: [] } }],
     'AmazonSSM.GetParameter': [{ status: 200, body: { Parameter: { Name: STOP_SWITCH, Type: 'String', Value: 'OFF', Version: 2 } } }],
     'CodePipeline_20150709.PutApprovalResult': [{ status: 200, body: { approvedAt: epoch(NOW) } }],
   });
@@ -113,6 +115,7 @@ describe('AWS clients', () => {
       'CodePipeline_20150709.GetPipelineState',
       'CodePipeline_20150709.GetPipelineState',
       'CodePipeline_20150709.GetPipeline',
+      'CodePipeline_20150709.ListActionExecutions',
       'AmazonSSM.GetParameter',
       'CodePipeline_20150709.PutApprovalResult',
     ]);
@@ -175,15 +178,22 @@ describe('AWS clients', () => {
     });
   });
 
+  // Issue 12, item 4: the SDK's own classification (@smithy/service-error-classification), not a list of ours.
   test.each([
-    ['ThrottlingException', 400, true],
-    ['Throttling', 400, true],
-    ['TimeoutError', undefined, true],
-    ['InternalServerError', 500, true],
-    ['AccessDeniedException', 403, false],
-    ['ParameterNotFound', 400, false],
-  ])('%s (HTTP %p) is transient: %p', (name, status, expected) => {
-    const err = Object.assign(new Error('x'), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}) });
+    ['ThrottlingException', 400, undefined, true],
+    ['Throttling', 400, undefined, true],
+    ['TimeoutError', undefined, undefined, true],
+    ['InternalServerError', 500, undefined, true],
+    ['an HTTP 429 with an unknown name', 429, undefined, true],
+    ['LimitExceededException', 400, undefined, true],
+    ['a 502 from a proxy', 502, undefined, true],
+    ['Error (connect ECONNREFUSED)', undefined, 'ECONNREFUSED', true],
+    ['Error (getaddrinfo EAI_AGAIN)', undefined, 'EAI_AGAIN', true],
+    ['AccessDeniedException', 403, undefined, false],
+    ['ParameterNotFound', 400, undefined, false],
+    ['ValidationException', 400, undefined, false],
+  ])('%s (HTTP %p, code %p) is transient: %p', (name, status, code, expected) => {
+    const err = Object.assign(new Error('x'), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}), ...(code ? { code } : {}) });
     expect(isTransient(err)).toBe(expected);
   });
 });

@@ -3,17 +3,19 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
-  GetPipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand,
+  GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand, PutApprovalResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
-  ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN,
+  ACTION_STARTED_EVENT, ALARM_5XX, ALARM_LATENCY, APPROVAL_TOKEN, BAKE_ACTION, EXECUTION_ID, FLEET, FLEET_COMPOSITE, FLEET_HEALTH_PARAMETER,
+  FLEET_ROLE_ARN,
   MANIFEST, ONEBOX, ONEBOX_BAKE_ACTION, PIPELINE, PLAN, PROD_ACCOUNT, SCHEDULED_EVENT, STOP_SWITCH, STS_CREDENTIALS, TWO_REGION_PLAN,
   WINDOW_ACTION, WINDOW_KEY,
   GetCanaryRuns, alarmEvent, awsError, canaryRun, captureLog, compositeAlarm, mockAws, pipelineDefinition, pipelineState, stateUpdate, testClients,
 } from './fixtures';
+import { compositeAlarmName, healthParameterName } from '../../lib/model/naming';
 import { ReleasePlan } from '../../lib/model/plan';
 import { createControllerHandler, MAX_APPROVAL_SUMMARY } from '../../lib/runtime/controller';
 
@@ -271,15 +273,32 @@ describe('BAKE gate', () => {
     expect(lines[0]).toMatchObject({ level: 'error', gate: 'BAKE', decision: 'ERROR' });
   });
 
-  test('an approval decided by someone else first is reported, and the target is not rolled back twice', async () => {
+  test('an approval decided by someone else first is reported; the rollback, harmless to repeat, touches nothing already stopped', async () => {
     healthyTarget();
     aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'x')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
     aws.codePipeline.on(PutApprovalResultCommand).rejects(awsError('ApprovalAlreadyCompletedException', 'The approval request already received a response or has expired.'));
     const { handler } = controller(() => at(3));
     const result = await handler(SCHEDULED_EVENT);
     expect(result.gates[0]).toMatchObject({ decision: 'FAIL', result: 'ALREADY_DECIDED' });
-    expect(result.gates[0].rollback).toBeUndefined();
-    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+    expect(result.gates[0].rollback?.items.every((i) => i.action === 'NONE')).toBe(true);
+    expect(aws.codeDeploy).not.toHaveReceivedCommand(StopDeploymentCommand);
+    expect(aws.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+  });
+
+  // Issue 12, item 3: no crash can leave a rejected bake with its target still deploying.
+  test('a failed bake stops the deployment and resets the alias before it rejects the gate', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [compositeAlarm('ALARM', 'OrdersApi-5xx')], MetricAlarms: [ALARM_5XX, ALARM_LATENCY] });
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8X1EXAMPLE'] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+    const { handler, lines } = controller(() => at(12));
+    await handler(SCHEDULED_EVENT);
+    const reject = aws.codePipeline.commandCalls(PutApprovalResultCommand)[0];
+    expect(aws.codeDeploy.commandCalls(StopDeploymentCommand)[0].calledBefore(reject)).toBe(true);
+    expect(aws.lambda.commandCalls(UpdateAliasCommand)[0].calledBefore(reject)).toBe(true);
+    expect(lines.map((l) => l.gate)).toEqual(['BAKE', 'ROLLBACK']);
   });
 
   test('a zero-minute bake passes at once', async () => {
@@ -536,5 +555,294 @@ describe('WINDOW gate', () => {
     expect(out.gates[0].reason).toMatch(/^held 4620 min, longer than maxWindowHoldMinutes=4320/);
     expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { result: { status: 'Rejected', summary: out.gates[0].reason } });
     expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+  });
+});
+
+/**
+ * Issue 12: paths where a bad release moved on or a rollback was lost. Each test fails on the
+ * controller as it was before the issue.
+ */
+describe('issue 12: no fail-open path', () => {
+  const ONEBOX_COMPOSITE = compositeAlarmName(PIPELINE, ONEBOX);
+  const ONEBOX_PARAMETER = healthParameterName(PIPELINE, ONEBOX);
+
+  /** GetPipelineState of Prod-Wave-1 running `executionId` (of `type`) with these actions. */
+  function waveState(actions: Array<{ actionName: string; status: string; since: Date; token?: string }>, options: {
+    type?: 'STANDARD' | 'ROLLBACK'; stageStatus?: string; executionId?: string;
+  } = {}): GetPipelineStateCommandOutput {
+    const base = pipelineState([]);
+    return {
+      ...base,
+      stageStates: base.stageStates!.map((s) => s.stageName !== 'Prod-Wave-1' ? s : {
+        stageName: 'Prod-Wave-1',
+        latestExecution: { pipelineExecutionId: options.executionId ?? EXECUTION_ID, status: (options.stageStatus ?? 'InProgress') as any, type: options.type ?? 'STANDARD' },
+        actionStates: actions.map((a, i) => ({
+          actionName: a.actionName,
+          latestExecution: {
+            actionExecutionId: `9f8e7d6c-0000-4000-8000-00000000001${i}`, status: a.status as any, lastStatusChange: a.since, ...(a.token ? { token: a.token } : {}),
+          },
+        })),
+      }),
+    };
+  }
+
+  /** ListActionExecutions of EXECUTION_ID: these actions of Prod-Wave-1 with these statuses. */
+  function executionHistory(actions: Array<{ actionName: string; status: string }>) {
+    aws.codePipeline.on(ListActionExecutionsCommand, { filter: { pipelineExecutionId: EXECUTION_ID } }).resolves({
+      actionExecutionDetails: actions.map((a, i) => ({
+        pipelineExecutionId: EXECUTION_ID,
+        actionExecutionId: `ae-${i}`,
+        pipelineVersion: 3,
+        stageName: 'Prod-Wave-1',
+        actionName: a.actionName,
+        startTime: T0,
+        lastUpdateTime: at(31),
+        status: a.status as any,
+      })),
+    });
+  }
+
+  /** The one-box target's manifest (its own deployment group) and its release-health alarm. */
+  function oneBoxWatched(state: 'OK' | 'ALARM') {
+    aws.ssm.on(GetParameterCommand, { Name: ONEBOX_PARAMETER }).resolves({
+      Parameter: {
+        Name: ONEBOX_PARAMETER,
+        Type: 'String',
+        Value: JSON.stringify({
+          ...MANIFEST,
+          targetId: ONEBOX,
+          compositeAlarmName: ONEBOX_COMPOSITE,
+          deploymentGroups: [{ applicationName: 'orders-api', deploymentGroupName: 'orders-api-onebox-us-east-1' }],
+          aliases: [],
+        }),
+      },
+    });
+    aws.cloudWatch.on(DescribeAlarmsCommand, { AlarmNames: [ONEBOX_COMPOSITE] }).resolves({
+      CompositeAlarms: [{ ...compositeAlarm(state, 'OrdersApi-5xx of the one-box transitioned to ALARM'), AlarmName: ONEBOX_COMPOSITE }],
+    });
+    aws.codeDeploy.on(ListDeploymentsCommand, { deploymentGroupName: 'orders-api-onebox-us-east-1' }).resolves({ deployments: ['d-ONEBOX1'] });
+    aws.codeDeploy.on(GetDeploymentCommand, { deploymentId: 'd-ONEBOX1' }).resolves({ deploymentInfo: { deploymentId: 'd-ONEBOX1', status: 'Ready', creator: 'user' } });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+  }
+
+  test('#1 an alarm already in ALARM when the bake starts, OK again minutes later, fails the bake', async () => {
+    healthyTarget();
+    // The only state change in the bake is ALARM -> OK at minute 5: it never *entered* ALARM in the bake.
+    aws.cloudWatch.on(DescribeAlarmHistoryCommand, { AlarmName: 'OrdersApi-5xx' }).resolves({
+      AlarmHistoryItems: [stateUpdate('OrdersApi-5xx', 'ALARM', 'OK', at(5))],
+    });
+    const { handler } = controller(() => at(361));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates).toEqual([expect.objectContaining({
+      decision: 'FAIL', result: 'REJECTED', reason: `${FLEET}: alarm OrdersApi-5xx was in ALARM when the bake started at ${T0.toISOString()} (now OK)`,
+    })]);
+    expect(aws.codePipeline).not.toHaveReceivedCommandWith(PutApprovalResultCommand, { result: expect.objectContaining({ status: 'Approved' }) });
+  });
+
+  test('#1 an alarm that changed state in the bake while its history does not show it yet keeps the gate closed', async () => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({
+      CompositeAlarms: [{ ...compositeAlarm(), StateTransitionedTimestamp: at(300) }], MetricAlarms: [ALARM_5XX, ALARM_LATENCY],
+    });
+    const { handler } = controller(() => at(361));
+    await expect(handler(SCHEDULED_EVENT)).rejects.toThrow(`the alarm changed state at ${at(300).toISOString()}, during the bake, but its history shows no change yet`);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+  });
+
+  test('#2 a late ALARM of a target this release already approved rejects the next bake of its stage and rolls both back', async () => {
+    healthyTarget();
+    oneBoxWatched('ALARM');
+    executionHistory([{ actionName: ONEBOX_BAKE_ACTION, status: 'Succeeded' }]);
+    const { handler, lines } = controller(() => at(361));
+    const result = await handler(SCHEDULED_EVENT);
+    // the fleet itself is healthy: before, it was approved
+    expect(result.gates).toEqual([expect.objectContaining({ target: FLEET, decision: 'FAIL', result: 'REJECTED' })]);
+    expect(result.gates[0].reason).toContain(`rejected so that stage Prod-Wave-1 fails and rolls back: alarm blocker: ${ONEBOX}, approved earlier in this release`);
+    expect(result.rollbacks).toEqual([expect.objectContaining({ targetId: ONEBOX })]);
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-ONEBOX1', autoRollbackEnabled: true });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(ListActionExecutionsCommand, {
+      pipelineName: PIPELINE, filter: { pipelineExecutionId: EXECUTION_ID },
+    });
+    expect(lines[0]).toMatchObject({ level: 'warn', gate: 'BLOCKER', target: ONEBOX, decision: 'ALARM' });
+    expect(lines[0].reason).toContain(`every later gate of execution ${EXECUTION_ID} holds until it is OK again`);
+  });
+
+  test('#2 an alarm blocker holds the window gate of a later wave, also with the window open, until the alarm is OK again', async () => {
+    healthyTarget();
+    const AFTER_DST = new Date('2025-03-10T13:30:00Z'); // 09:30 EDT Monday: the window is open
+    oneBoxWatched('ALARM');
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(waveState([{ actionName: WINDOW_ACTION, status: 'InProgress', since: at(0), token: 'window-token' }]));
+    executionHistory([{ actionName: ONEBOX_BAKE_ACTION, status: 'Succeeded' }]);
+    const { handler } = controller(() => AFTER_DST);
+    const held = await handler(SCHEDULED_EVENT);
+    expect(held.gates).toEqual([expect.objectContaining({ gate: 'WINDOW', decision: 'HOLD', result: 'NONE' })]);
+    expect(held.gates[0].reason).toMatch(/^held by an alarm blocker until OK again: alarm blocker: prod-wave-1-us-east-1-onebox/);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+
+    oneBoxWatched('OK');
+    const open = await handler(SCHEDULED_EVENT);
+    expect(open.gates).toEqual([expect.objectContaining({ gate: 'WINDOW', decision: 'OPEN', result: 'APPROVED' })]);
+  });
+
+  test('#2 the ALARM event of an approved target with no bake waiting rolls it back (it used to be logged at info and dropped)', async () => {
+    healthyTarget();
+    oneBoxWatched('ALARM');
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(waveState([{ actionName: 'us-east-1.Deploy-Fleet', status: 'InProgress', since: at(31) }]));
+    executionHistory([{ actionName: ONEBOX_BAKE_ACTION, status: 'Succeeded' }]);
+    const { handler, lines } = controller(() => at(32));
+    const result = await handler(alarmEvent(ONEBOX_COMPOSITE, 'ALARM'));
+    expect(result.rollbacks).toEqual([expect.objectContaining({ targetId: ONEBOX })]);
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-ONEBOX1', autoRollbackEnabled: true });
+    expect(lines.map((l) => [l.gate, l.decision])).toEqual([['BLOCKER', 'ALARM'], ['ROLLBACK', 'ROLLED_BACK']]);
+  });
+
+  test('#3 after a crash between rejection and rollback, the sweep finishes the rollback, once', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineCommand).resolves(pipelineDefinition(3, 'ROLLBACK'));
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(waveState([{ actionName: BAKE_ACTION, status: 'Failed', since: at(12) }], { stageStatus: 'Failed' }));
+    executionHistory([{ actionName: ONEBOX_BAKE_ACTION, status: 'Succeeded' }, { actionName: BAKE_ACTION, status: 'Failed' }]);
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8X1EXAMPLE'] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
+    aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+    const { handler, lines } = controller(() => at(20));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.rollbacks).toEqual([expect.objectContaining({ targetId: FLEET, reason: `finishing the rollback of ${FLEET}: its bake gate was rejected in execution ${EXECUTION_ID}` })]);
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-8X1EXAMPLE', autoRollbackEnabled: true });
+    expect(aws.lambda).toHaveReceivedCommandWith(UpdateAliasCommand, { FunctionName: 'orders-api-handler', Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} } });
+    expect(lines.filter((l) => l.gate === 'ROLLBACK')).toHaveLength(1);
+
+    // Finished: the next sweeps find nothing in flight and stay quiet.
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7' });
+    const again = await handler(SCHEDULED_EVENT);
+    expect(again.rollbacks).toBeUndefined();
+    expect(lines.filter((l) => l.gate === 'ROLLBACK')).toHaveLength(1);
+  });
+
+  test('#3 a rejected bake GetPipelineState shows from an older execution never rolls back the release now running', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(waveState([{ actionName: BAKE_ACTION, status: 'Failed', since: at(-2000) }]));
+    executionHistory([{ actionName: WINDOW_ACTION, status: 'Succeeded' }]);
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEWRELEASE'] });
+    const { handler } = controller(() => at(20));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.rollbacks).toBeUndefined();
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+  });
+
+  test.each([
+    ['LimitExceededException', awsError('LimitExceededException', 'Rate exceeded', 400)],
+    ['an HTTP 429', awsError('SlowDownPlease', 'Too Many Requests', 429)],
+    ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 52.94.0.1:443'), { code: 'ECONNREFUSED' })],
+    ['EAI_AGAIN', Object.assign(new Error('getaddrinfo EAI_AGAIN monitoring.us-east-1.amazonaws.com'), { code: 'EAI_AGAIN' })],
+  ])('#4 %s keeps the gate closed and rolls nothing back', async (_name, error) => {
+    healthyTarget();
+    aws.cloudWatch.on(DescribeAlarmsCommand).rejects(error);
+    const { handler } = controller(() => at(400));
+    await expect(handler(SCHEDULED_EVENT)).rejects.toThrow(`could not decide 1 gate(s), left closed: BAKE ${FLEET}: health signal of ${FLEET} not read this time`);
+    expect(aws.codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    expect(aws.codeDeploy).not.toHaveReceivedAnyCommand();
+  });
+
+  test('#5 a composite alarm among the monitor\'s alarms counts by its state and history', async () => {
+    healthyTarget();
+    aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER })
+      .resolves({ Parameter: { Value: JSON.stringify({ ...MANIFEST, alarmNames: [...MANIFEST.alarmNames, 'OrdersApi-dependencies'] }) } });
+    const dependencies = { ...compositeAlarm(), AlarmName: 'OrdersApi-dependencies', AlarmRule: 'ALARM("Payments-5xx") OR ALARM("Inventory-5xx")' };
+    aws.cloudWatch.on(DescribeAlarmsCommand).resolves({
+      CompositeAlarms: [compositeAlarm(), dependencies], MetricAlarms: [ALARM_5XX, ALARM_LATENCY],
+    });
+    const { handler } = controller(() => at(361));
+    expect((await handler(SCHEDULED_EVENT)).gates[0]).toMatchObject({ decision: 'PASS', result: 'APPROVED' });
+    expect(aws.cloudWatch).toHaveReceivedCommandWith(DescribeAlarmHistoryCommand, { AlarmName: 'OrdersApi-dependencies', AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
+
+    aws.cloudWatch.on(DescribeAlarmHistoryCommand, { AlarmName: 'OrdersApi-dependencies' }).resolves({
+      AlarmHistoryItems: [{ ...stateUpdate('OrdersApi-dependencies', 'OK', 'ALARM', at(100)), AlarmType: 'CompositeAlarm' }],
+    });
+    const flapped = await handler(SCHEDULED_EVENT);
+    expect(flapped.gates[0]).toMatchObject({ decision: 'FAIL', reason: `${FLEET}: alarm OrdersApi-dependencies went into ALARM at ${at(100).toISOString()} during the bake (now OK)` });
+  });
+
+  test('#6 an in-progress approval without a token is skipped with an error line; the other gates are decided', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(waveState([
+      { actionName: BAKE_ACTION, status: 'InProgress', since: T0 },
+      { actionName: ONEBOX_BAKE_ACTION, status: 'InProgress', since: T0, token: 'onebox-token' },
+    ]));
+    const { handler, lines } = controller(() => at(3));
+    await expect(handler(SCHEDULED_EVENT)).rejects.toThrow(`could not decide 1 gate(s), left closed: BAKE ${FLEET}: action Prod-Wave-1/${BAKE_ACTION} is in progress but GetPipelineState returned no approval token`);
+    expect(lines.map((l) => [l.gate, l.target, l.decision, l.level])).toEqual([['BAKE', FLEET, 'ERROR', 'error'], ['BAKE', ONEBOX, 'FAIL', 'warn'], ['ROLLBACK', ONEBOX, 'INCOMPLETE', 'error']]);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { actionName: ONEBOX_BAKE_ACTION, token: 'onebox-token' });
+  });
+
+  test('#7 the clock is read after GetPipelineState: an approval that started meanwhile never bakes backwards', async () => {
+    healthyTarget();
+    let clock = new Date(T0.getTime() - 1000);
+    aws.codePipeline.on(GetPipelineStateCommand).callsFake(() => {
+      clock = new Date(T0.getTime() + 500); // the state is answered after the approval started at T0
+      return pipelineState([{ actionName: BAKE_ACTION, since: T0 }]);
+    });
+    const { handler, lines } = controller(() => clock);
+    await handler(SCHEDULED_EVENT);
+    for (const call of aws.cloudWatch.commandCalls(DescribeAlarmHistoryCommand)) {
+      const { StartDate, EndDate } = call.args[0].input;
+      expect(StartDate!.getTime()).toBeLessThanOrEqual(EndDate!.getTime());
+    }
+    expect(lines[0].inputs).toMatchObject({ bakeStart: T0.toISOString(), now: new Date(T0.getTime() + 500).toISOString() });
+  });
+
+  test('#8 a canary that completed no run during the bake fails it, even when metric alarms have data', async () => {
+    healthyTarget();
+    aws.synthetics.on(GetCanaryRuns).resolves({ CanaryRuns: [canaryRun('0f8a7b6c-run-0', 'PASSED', at(-30))] });
+    const { handler } = controller(() => at(361));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates[0]).toMatchObject({
+      decision: 'FAIL',
+      result: 'REJECTED',
+      reason: `${FLEET}: canary orders-checkout completed no run during the 360-minute bake; a stopped canary watches nothing (start it, or set requireCanaryRuns: false)`,
+    });
+  });
+});
+
+/**
+ * A V2 stage rollback starts an execution of type ROLLBACK that runs the stage's actions again
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html; the type is
+ * `StageExecution.type`, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageExecution.html).
+ */
+describe('rollback executions never wait', () => {
+  function rollbackState(actionName: string, since: Date): GetPipelineStateCommandOutput {
+    const state = pipelineState([{ actionName, since }]);
+    return {
+      ...state,
+      stageStates: state.stageStates!.map((s) => s.stageName !== 'Prod-Wave-1' ? s : {
+        ...s, latestExecution: { pipelineExecutionId: 'f00dfeed-2222-4000-8000-000000000002', status: 'InProgress', type: 'ROLLBACK' },
+      }),
+    };
+  }
+
+  test('at 03:00 New York time with the stop switch ON, the window gate of a rollback opens at once', async () => {
+    healthyTarget();
+    aws.ssm.on(GetParameterCommand, { Name: STOP_SWITCH }).resolves({ Parameter: { Name: STOP_SWITCH, Type: 'String', Value: 'ON', Version: 5 } });
+    const threeAm = new Date('2025-03-05T08:00:00Z'); // Wednesday 03:00 EST
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(rollbackState(WINDOW_ACTION, new Date(threeAm.getTime() - 5_000)));
+    const { handler, lines } = controller(() => threeAm);
+    const result = await handler(SCHEDULED_EVENT);
+    const reason = 'rollback execution f00dfeed-2222-4000-8000-000000000002: a rollback never waits for a deployment window or the stop switch';
+    expect(result.gates).toEqual([expect.objectContaining({ gate: 'WINDOW', decision: 'OPEN', result: 'APPROVED', reason })]);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, { actionName: WINDOW_ACTION, result: { status: 'Approved', summary: reason } });
+    expect(aws.ssm).not.toHaveReceivedCommandWith(GetParameterCommand, { Name: STOP_SWITCH });
+    expect(lines[0].inputs).toMatchObject({ executionType: 'ROLLBACK' });
+  });
+
+  test('the bake gate of a rollback is approved at once, saying why, without waiting for bake time', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(rollbackState(BAKE_ACTION, T0));
+    const { handler, lines } = controller(() => at(1));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.gates).toEqual([expect.objectContaining({ gate: 'BAKE', decision: 'PASS', result: 'APPROVED' })]);
+    expect(lines[0].reason).toBe('rollback execution f00dfeed-2222-4000-8000-000000000002: approved without baking; '
+      + 'the stage is returning to the release that last succeeded in it, and holding the bake would only delay that');
+    expect(aws.sts).not.toHaveReceivedAnyCommand();
   });
 });

@@ -24,11 +24,20 @@ describe('plan file', () => {
   });
 
   test.each([
-    ['not JSON', '{', /^cannot read the release plan .*plan\.json: .*JSON.*; the construct stages it next to the handler$/],
+    ['not JSON', '{', /^release plan .*plan\.json is not JSON \(.*JSON.*\); run `cdk synth` again to rewrite it\.$/],
     ['another schema version', JSON.stringify({ ...PLAN, schemaVersion: 2 }),
-      /plan\.json: schemaVersion is 2, expected 1 \(redeploy the pipeline with this version of cdk-wave-pipelines\)$/],
-    ['missing fields', JSON.stringify({ schemaVersion: 1 }),
-      /plan\.json: pipelineName is missing; pipelineRegion is missing; stopSwitchParameterName is missing; maxWindowHoldMinutes is missing; stages is not a list$/],
+      /plan\.json is not a valid release plan:\n {2}- schemaVersion: 2 is not supported; this version of cdk-wave-pipelines reads schemaVersion 1: upgrade cdk-wave-pipelines to the version the app uses$/],
+    ['missing fields', JSON.stringify({ schemaVersion: 1 }), new RegExp([
+      'plan\\.json is not a valid release plan:',
+      '  - pipelineName: is missing; set it to a string',
+      '  - pipelineAccount: is missing; set it to a string \\(Account of the pipeline, or `unknown` when the pipeline stack is environment-agnostic\\)',
+      '  - pipelineRegion: is missing; set it to a string',
+      '  - stopSwitchParameterName: is missing; .*',
+      '  - maxWindowHoldMinutes: is missing; set it to a finite number .*',
+      '  - stages: is missing; set it to a list of objects \\(name, kind, wave, regions\\)$',
+    ].join('\n'))],
+    ['nonsense values in a hand-edited plan', JSON.stringify({ ...PLAN, maxWindowHoldMinutes: 1e9, stages: [{ ...PLAN.stages[0], kind: 'PROD', regions: [{ ...PLAN.stages[0].regions[0], region: 'us-east-9' }] }] }),
+      /maxWindowHoldMinutes: 1000000000 is not a whole number of minutes from 1 to 10020\n.*stages\[0\]\.kind: "PROD" is not a stage kind; use "PRE_PRODUCTION" or "PRODUCTION"\n.*stages\[0\]\.regions\[0\]\.region: "us-east-9" is not an AWS region; did you mean "us-east-1"\?/],
   ])('%s is refused with the reason', (_name, text, message) => {
     const file = path.join(dir, 'plan.json');
     fs.writeFileSync(file, text);

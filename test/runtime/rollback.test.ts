@@ -129,6 +129,20 @@ describe('rollback', () => {
     });
   });
 
+  // Issue 12, item 9: "The deployment is already complete" means there is nothing left to stop.
+  // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html
+  test('a deployment that completed between listing and stopping (DeploymentAlreadyCompletedException) is done, not an error', async () => {
+    target({ onFailure: 'ROLLBACK' });
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-8X1EXAMPLE'] });
+    aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
+    aws.codeDeploy.on(StopDeploymentCommand).rejects(awsError('DeploymentAlreadyCompletedException', 'The deployment is already completed.'));
+    const { handler, lines } = rollback();
+    const report = await handler({ targetId: FLEET });
+    expect(report.items[0]).toEqual({ kind: 'DEPLOYMENT', resource: 'd-8X1EXAMPLE', action: 'NONE', detail: `${GROUP}: already completed before it could be stopped` });
+    expect(report.complete).toBe(true);
+    expect(lines[0]).toMatchObject({ level: 'info', decision: 'ROLLED_BACK' });
+  });
+
   test.each([
     ['a rollback deployment CodeDeploy already started', { deploymentId: 'd-ROLLBACK1', status: 'InProgress' as const, creator: 'codeDeployRollback' as const },
       `${GROUP}: is itself a rollback (created by codeDeployRollback, InProgress); left alone`],
@@ -153,7 +167,7 @@ describe('rollback', () => {
     ['a rollback already running', stageState('InProgress', 'ROLLBACK', 'f00dfeed-2222-4000-8000-000000000002'),
       'rollback execution f00dfeed-2222-4000-8000-000000000002 is already running'],
     ['a stage still in progress', stageState('InProgress'),
-      'the stage is InProgress; CodePipeline rolls back only a failed stage (run this rollback again once it failed, or set onFailure ROLLBACK)'],
+      'the stage is running; CodePipeline rolls back a stage only once it stopped running (it fails when its next gate is rejected)'],
   ])('pipeline stage: %s is reported', async (_name, state, detail) => {
     target();
     aws.codePipeline.on(GetPipelineStateCommand).resolves(state);

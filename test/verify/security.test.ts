@@ -79,9 +79,10 @@ interface AllowedWildcard {
 const ALLOWED_WILDCARDS: AllowedWildcard[] = [
   {
     resource: /^\*$/,
-    actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
-    justification: 'DescribeAlarms returns composite alarms only when scoped to "*" (the health signal is a composite alarm); '
-      + 'GetMetricData supports no resource-level permissions. Both are read-only (ReleaseMonitor monitor role).',
+    actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'cloudwatch:DescribeAlarmHistory'],
+    justification: 'DescribeAlarms and DescribeAlarmHistory return composite alarms only when scoped to "*" (the health signal is a composite alarm; '
+      + 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html); '
+      + 'GetMetricData supports no resource-level permissions. All are read-only (ReleaseMonitor monitor role).',
   },
   {
     // Not a wildcard any more: PutApprovalResult is granted on each gate action's ARN.

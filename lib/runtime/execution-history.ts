@@ -1,0 +1,40 @@
+/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+import { ActionExecutionDetail, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import { ClientFactory } from './aws-clients';
+import { ReleasePlan } from '../model/plan';
+
+/**
+ * The action executions of pipeline executions, each read once per controller run with
+ * `ListActionExecutions` filtered by `pipelineExecutionId`
+ * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html,
+ * filter: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionExecutionFilter.html).
+ */
+export class ExecutionHistory {
+  private readonly cache = new Map<string, Promise<ActionExecutionDetail[]>>();
+
+  constructor(private readonly clients: ClientFactory, private readonly plan: ReleasePlan) {}
+
+  /** Every action execution of the pipeline execution. */
+  public actions(pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
+    let pending = this.cache.get(pipelineExecutionId);
+    if (!pending) {
+      pending = this.read(pipelineExecutionId);
+      this.cache.set(pipelineExecutionId, pending);
+    }
+    return pending;
+  }
+
+  private async read(pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
+    const details: ActionExecutionDetail[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.clients.pipeline().codePipeline.send(new ListActionExecutionsCommand({
+        pipelineName: this.plan.pipelineName, filter: { pipelineExecutionId }, nextToken,
+      }));
+      const page = out?.actionExecutionDetails ?? [];
+      details.push(...page.filter((d) => d.pipelineExecutionId === undefined || d.pipelineExecutionId === pipelineExecutionId));
+      nextToken = out?.nextToken;
+    } while (nextToken);
+    return details;
+  }
+}
