@@ -29,7 +29,8 @@ export const ORDERS_RELEASE: ReleaseDeclaration = {
       regions: ['us-east-1', 'eu-west-1'],
       bake: { minutes: 30 },
       validations: [
-        { name: 'IntegrationTests', commands: ['npm ci', 'npm run integ'] },
+        // API_URL is the deployed API's endpoint: the stage's `Endpoint` output (LambdaRestApi creates it).
+        { name: 'IntegrationTests', commands: ['npm ci', 'npm run integ'], outputs: { API_URL: 'Endpoint' } },
         { name: 'LoadTests', kind: ValidationKind.LOAD, commands: ['npm ci', 'npm run load -- --tps 50'] },
       ],
     },

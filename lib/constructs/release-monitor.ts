@@ -258,8 +258,9 @@ export class ReleaseMonitor extends Construct {
    * and the manifest parameter holds at most 8 KB in the advanced tier
    * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
    * `WavePipeline` reports these with every other problem of the declaration.
+   * @internal
    */
-  public limitProblems(): Array<{ path: string; message: string }> {
+  public _limitProblems(): Array<{ path: string; message: string }> {
     const problems: Array<{ path: string; message: string }> = [];
     const where = `ReleaseMonitor(${this.node.path})`;
     const children = this.alarms.length + this.canaryAlarms.length;

@@ -184,17 +184,20 @@ export class WavePipeline extends Construct {
         // fleet stacks wait for it (one-box deploy -> one-box bake -> fleet deploy -> fleet bake).
         if (oneBoxBake) before = [oneBoxBake];
       }
+      const fleetStage = this.createTargetStage(stage, region, region.fleet, factory, problems);
       const validations = mine.filter((a) => a.kind === LayoutActionKind.VALIDATION).map((a) => {
         const v = region.validations.find((x) => x.name === a.name)!;
         return new pipelines.ShellStep(v.name, {
           commands: v.commands,
           env: { TARGET_STAGE: stage.name, TARGET_REGION: region.region, TARGET_ACCOUNT: region.account, VALIDATION_KIND: v.kind },
+          // The deployed stage's outputs (e.g. the URL of the API under test), read after it deployed.
+          envFromCfnOutputs: stageOutputs(fleetStage, v.outputs ?? {}, `${region.fleet.id}: validation ${v.name}`, problems),
         });
       });
       // The layout runs validations after the fleet deployment and before its bake.
       const fleetBake = bakeOf(region.fleet);
       validations.forEach((v) => fleetBake?.addStepDependency(v));
-      addStage(this.createTargetStage(stage, region, region.fleet, factory, problems), {
+      addStage(fleetStage, {
         pre: before,
         post: [...validations, ...(fleetBake ? [fleetBake] : [])],
       });
@@ -252,7 +255,7 @@ export class WavePipeline extends Construct {
     if (monitors.length > 1) {
       problems.push({ path: where, message: `has ${monitors.length} ReleaseMonitors for target "${target.id}" (${monitors.map((m) => m.node.path).join(', ')}); their composite alarms and roles share one name: keep one and pass it every alarm` });
     }
-    for (const monitor of monitors) problems.push(...monitor.limitProblems());
+    for (const monitor of monitors) problems.push(...monitor._limitProblems());
     if (target.bake.minutes > 0 && monitors.length === 0) {
       problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
     }
@@ -284,6 +287,26 @@ export class WavePipeline extends Construct {
 }
 
 const WAVE_PIPELINES = new WeakMap<object, WavePipeline[]>();
+
+/** The `CfnOutput`s a validation names (construct ids), found in the stage; a problem for each one missing. */
+function stageOutputs(built: cdk.Stage, wanted: { [variable: string]: string }, where: string, problems: Problem[]): Record<string, cdk.CfnOutput> {
+  const outputs = built.node.findAll().filter((c): c is cdk.CfnOutput => c instanceof cdk.CfnOutput);
+  const found: Record<string, cdk.CfnOutput> = {};
+  for (const [variable, id] of Object.entries(wanted)) {
+    const match = outputs.filter((o) => o.node.id === id);
+    if (match.length === 1) {
+      found[variable] = match[0];
+    } else {
+      const known = outputs.map((o) => o.node.id).sort();
+      problems.push({
+        path: `${where}.outputs.${variable}`,
+        message: `${match.length === 0 ? 'no' : `${match.length}`} CfnOutput with id "${id}" in ${built.node.path}; `
+          + `${known.length > 0 ? `its outputs are ${known.map((k) => `"${k}"`).join(', ')}` : 'it has no outputs'}: add new CfnOutput(stack, '${id}', { value: ... }) or name one of them`,
+      });
+    }
+  }
+  return found;
+}
 
 /** Refuses a stage whose stacks have a dependency cycle CloudFormation would reject at deployment. */
 function checkDependencyCycles(built: cdk.Stage, problems: Problem[]) {

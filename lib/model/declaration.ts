@@ -129,6 +129,13 @@ export interface ValidationSpec {
    * @default ValidationKind.INTEGRATION
    */
   readonly kind?: ValidationKind;
+  /**
+   * Environment variables set from the deployed stage's CloudFormation outputs (CDK Pipelines
+   * `envFromCfnOutputs`): variable name -> construct id of a `CfnOutput` in the stage your
+   * factory builds for the target, e.g. `{ API_URL: 'ApiUrl' }`.
+   * @default - none
+   */
+  readonly outputs?: { [variable: string]: string };
 }
 
 /** A pre-production stage: alpha, beta, gamma, zeta, or a custom name between them. */
@@ -185,6 +192,11 @@ export interface WaveSpec {
    * @default - `ProductionSpec.window`
    */
   readonly window?: DeploymentWindowSpec;
+  /**
+   * Tests run after the fleet deployment of each region of the wave, before its bake.
+   * @default - `ProductionSpec.validations`
+   */
+  readonly validations?: ValidationSpec[];
 }
 
 /** Production: waves of regions, each region with an optional one-box first. */
@@ -205,6 +217,12 @@ export interface ProductionSpec {
   readonly bake?: BakeSpec;
   /** Default one-box bake of every wave. @default - 30 minutes in the first two waves, 15 after */
   readonly oneBoxBake?: BakeSpec;
+  /**
+   * Default validations of every wave: tests run after the fleet deployment of each region,
+   * before its bake (e.g. smoke tests against the production endpoint).
+   * @default - none
+   */
+  readonly validations?: ValidationSpec[];
   /**
    * Default deployment window of every wave.
    * @default - Monday to Thursday, 09:00-17:00 region-local time, closed on public holidays

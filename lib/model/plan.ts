@@ -65,11 +65,13 @@ export interface PlannedTarget {
   readonly bake: PlannedBake;
 }
 
-/** A validation step run after a region of a pre-production stage is deployed. */
+/** A validation step run after a region's fleet is deployed, before its bake. */
 export interface PlannedValidation {
   readonly name: string;
   readonly kind: string;
   readonly commands: string[];
+  /** Environment variable -> construct id of a `CfnOutput` of the target's stage; absent = none. */
+  readonly outputs?: { [variable: string]: string };
 }
 
 /** One region of a stage: window gate, optional one-box, fleet, validations. */

@@ -1,7 +1,7 @@
-import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind } from './declaration';
+import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind, ValidationSpec } from './declaration';
 import { defaultStopSwitchName, targetId } from './naming';
 import {
-  PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND,
+  PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, PlannedValidation, ReleasePlan, STAGE_KIND, TARGET_KIND,
 } from './plan';
 import { defaultWaveName, PipelineFacts, ReleaseValidationError, validateRelease } from './validation';
 import { resolveWindow } from './window';
@@ -67,11 +67,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions,
         account: pre.account,
         oneBox: pre.oneBox ? target(pre.name, region, pre.account, TARGET_KIND.ONE_BOX, bake) : undefined,
         fleet: target(pre.name, region, pre.account, TARGET_KIND.FLEET, bake),
-        validations: (pre.validations ?? []).map((v) => ({
-          name: v.name,
-          kind: v.kind ?? ValidationKind.INTEGRATION,
-          commands: [...v.commands],
-        })),
+        validations: planValidations(pre.validations),
       })),
     });
   }
@@ -94,7 +90,7 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions,
         window: resolveWindow(wave.window ?? prod.window, region),
         oneBox: (prod.oneBox ?? true) ? target(name, region, account, TARGET_KIND.ONE_BOX, oneBoxBake) : undefined,
         fleet: target(name, region, account, TARGET_KIND.FLEET, fleetBake),
-        validations: [],
+        validations: planValidations(wave.validations ?? prod.validations),
       })),
     });
   });
@@ -122,4 +118,14 @@ function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined,
 
 function target(stageName: string, region: string, account: string, kind: string, bake: PlannedBake): PlannedTarget {
   return { id: targetId(stageName, region, kind), kind, stageName, region, account, bake };
+}
+
+function planValidations(specs: ValidationSpec[] | undefined): PlannedValidation[] {
+  return (specs ?? []).map((v) => ({
+    name: v.name,
+    kind: v.kind ?? ValidationKind.INTEGRATION,
+    commands: [...v.commands],
+    // Written only when given, so plans without outputs keep their shape.
+    ...(v.outputs && Object.keys(v.outputs).length > 0 ? { outputs: { ...v.outputs } } : {}),
+  }));
 }

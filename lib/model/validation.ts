@@ -7,8 +7,8 @@
  * 2. Meaning: the rules below, run on every part the schema accepted (a part the schema refused is
  *    skipped, never guessed at), so one error lists every problem of both kinds.
  */
-import { GATE_MARGIN_MINUTES, GATE_TIMEOUT_MINUTES, MAX_GUARDED_MINUTES } from './layout';
 import { BakeSpec, DeploymentWindowSpec, PreProductionStageSpec, ProductionSpec, ReleaseDeclaration, WaveSpec } from './declaration';
+import { GATE_MARGIN_MINUTES, GATE_TIMEOUT_MINUTES, MAX_GUARDED_MINUTES } from './layout';
 import {
   ACTION_NAME_PATTERN, compositeAlarmName, controllerLogGroupName, healthEventBusName, healthParameterName,
   NAME_LIMITS, pipelineNameProblem, RESERVED_STEP_NAMES, slug, stageNameProblem, targetId,
@@ -278,6 +278,14 @@ class DeclarationRules {
           }
         });
       }
+      for (const [variable, output] of Object.entries(this.rules.here(`${where}.outputs`) ? v.outputs ?? {} : {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(variable)) {
+          this.rules.add(`${where}.outputs`, `${valueText(variable)} is not an environment variable name; use letters, digits and "_", not starting with a digit, e.g. "API_URL"`);
+        }
+        if (output.trim() === '') {
+          this.rules.add(`${where}.outputs.${variable}`, 'is empty; give the construct id of a CfnOutput in the stage, e.g. "ApiUrl"');
+        }
+      }
     });
   }
 
@@ -298,6 +306,7 @@ class DeclarationRules {
     this.checkBake(prodBake, 'production.bake');
     this.checkBake(prodOneBoxBake, 'production.oneBoxBake');
     const prodWindow = this.rules.here('production.window') ? this.checkWindow(prod.window, 'production.window') : undefined;
+    if (this.rules.here('production.validations') && prod.validations !== undefined) this.checkValidations(prod.validations, 'production.validations');
     if (this.rules.here('production.maxWindowHoldMinutes') && prod.maxWindowHoldMinutes !== undefined && prod.maxWindowHoldMinutes > MAX_WINDOW_HOLD_MINUTES) {
       this.rules.add('production.maxWindowHoldMinutes', `${valueText(prod.maxWindowHoldMinutes)} is longer than ${MAX_WINDOW_HOLD_MINUTES} minutes; the window gate is a CodePipeline approval, which times out after ${MAX_APPROVAL_TIMEOUT_MINUTES} minutes (7 days), and it needs ${GATE_TIMEOUT_MARGIN_MINUTES} minutes of margin: use at most ${MAX_WINDOW_HOLD_MINUTES}, e.g. 7200 for five days`);
     }
@@ -349,8 +358,11 @@ class DeclarationRules {
         ? this.checkWindow(wave.window, `${path}.window`, regions[0])
         : undefined;
       const windowOk = wave.window === undefined ? prodWindow !== undefined || prod.window === undefined : ownWindow !== undefined;
+      const ownValidations = this.rules.here(`${path}.validations`) ? wave.validations : undefined;
+      if (ownValidations !== undefined) this.checkValidations(ownValidations, `${path}.validations`);
+      const validations = ownValidations ?? (this.rules.here('production.validations') ? prod.validations ?? [] : []);
       if (this.rules.here(`${path}.regions`)) {
-        this.checkActionQuota(wave.regions, path, oneBox, true);
+        this.checkActionQuota(wave.regions, path, oneBox, true, validations.length);
       }
       const regionsKnown = regions.length > 0 && regions.length === wave.regions.length && regions.every((r) => regionInfo(r));
       if (windowOk && regionsKnown && this.windowsValid(path)) {
@@ -408,8 +420,8 @@ class DeclarationRules {
     this.rules.add(`${path}.regions`, `the deployment windows of ${listed} are never open at the same time; CodePipeline starts the regions of a wave together, so a wave needs an hour when all its windows are open: put these regions in different waves (e.g. by continent), or give the wave one window in one time zone (window: { timeZone: "UTC", ... })`);
   }
 
-  private checkActionQuota(regions: string[], path: string, oneBox: boolean, windowGate: boolean) {
-    const perRegion = regionActions(oneBox, this.shape);
+  private checkActionQuota(regions: string[], path: string, oneBox: boolean, windowGate: boolean, validations: number) {
+    const perRegion = regionActions(oneBox, this.shape) + validations;
     const gate = windowGate ? 1 : 0; // one window gate per wave
     const actions = perRegion * regions.length + gate;
     if (actions <= CODEPIPELINE_QUOTAS.actionsPerStage) return;

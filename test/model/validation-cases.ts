@@ -140,7 +140,7 @@ const MUTATIONS: Mutation[] = [
   ({ release }, pick) => {
     const spots: Array<[any, string, string[]]> = [[release, '', ['preproduction', 'Production', 'waves', 'pipelineName']]];
     (release.preProduction ?? []).forEach((s: any, i: number) => spots.push([s, `preProduction[${i}]`, ['window', 'bakee', 'regoins', 'Name', 'oneBoxBake']]));
-    release.production.waves.forEach((w: any, i: number) => spots.push([w, `production.waves[${i}]`, ['oneBox', 'bakee', 'windows', 'acount', 'validations']]));
+    release.production.waves.forEach((w: any, i: number) => spots.push([w, `production.waves[${i}]`, ['oneBox', 'bakee', 'windows', 'acount', 'validation']]));
     spots.push([release.production, 'production', ['wave', 'onebox', 'windows', 'maxWindowHold']]);
     const [obj, at, keys] = spots[pick(spots.length)];
     const key = keys[pick(keys.length)];
