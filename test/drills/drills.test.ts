@@ -1,0 +1,51 @@
+// Whole-release drills: the example's pipeline, read from its synthesized templates, running in an
+// emulated AWS with the REAL release controller, minute by minute of simulated time. Every drill
+// checks the invariants of test/drills/invariants.ts; docs/drills.md explains them and holds the
+// latest results (DRILLS_WRITE_DOCS=1 npx jest test/drills rewrites them).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AlarmPath, DrillResult, runDrill } from './drill-runner';
+import { synthesizeExample, SynthesizedApp } from './emulator/synthesized-app';
+import { latencyTable, violationList, writeResults } from './latency-table';
+import { drills, LONG_BAKE_MINUTES } from './scenarios';
+import { ORDERS_RELEASE } from '../../examples/app';
+
+const outdirs: string[] = [];
+function synth(name: string, release = ORDERS_RELEASE): SynthesizedApp {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wave-drills-${name}-`));
+  outdirs.push(dir);
+  return synthesizeExample(dir, release);
+}
+
+// Synthesized once for the whole file: the example as it is, and the same release with 20-hour
+// production bakes and one more gamma validation (the night drill, and the new pipeline structure
+// of the structure-change drill).
+const example = synth('example');
+const preProduction = ORDERS_RELEASE.preProduction ?? [];
+const gamma = preProduction.find((s) => s.name === 'gamma')!;
+const longBake = synth('long-bake', {
+  ...ORDERS_RELEASE,
+  preProduction: preProduction.map((s) => (s !== gamma ? s : {
+    ...gamma, validations: [...(gamma.validations ?? []), { name: 'SmokeTests', commands: ['npm ci', 'npm run smoke'] }],
+  })),
+  production: { ...ORDERS_RELEASE.production, bake: { minutes: LONG_BAKE_MINUTES, minHealthyDatapoints: 10 } },
+});
+const results: DrillResult[] = [];
+
+afterAll(() => {
+  outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+  const table = latencyTable(results);
+  // eslint-disable-next-line no-console
+  console.log(`Drill results (simulated seconds from the health alarm entering ALARM to the rollback starting):\n\n${table}\n\n${violationList(results)}`);
+  writeResults(path.join(__dirname, '..', '..', 'docs', 'drills.md'), process.env.DRILLS_RESULTS_TITLE ?? 'current', results);
+});
+
+describe('whole-release drills of the example pipeline', () => {
+  const cases = drills({ longBake }).flatMap((drill) => (drill.alarm ? ['event', 'lost'] : ['event']).map((p) => ({ drill, path: p as AlarmPath })));
+  test.each(cases.map((c) => [`${c.drill.name} [alarm path: ${c.path}]`, c]))('%s', async (_name, c) => {
+    const result = await runDrill(c.drill, c.path, c.drill.app === 'longBake' ? longBake : example);
+    results.push(result);
+    expect(result.violations).toEqual([]);
+  }, 300_000);
+});
