@@ -41,11 +41,35 @@ afterAll(() => {
   writeResults(path.join(__dirname, '..', '..', 'docs', 'drills.md'), process.env.DRILLS_RESULTS_TITLE ?? 'current', results);
 });
 
+/**
+ * Drills that still break an invariant, with the open defect that breaks it (issue 12 stays open
+ * until this list is empty). They run as `test.failing`: each must still fail, so fixing a defect
+ * turns its drill red here until it is taken off the list. The invariants are never weakened.
+ */
+const KNOWN_FAILURES: Array<[RegExp, string]> = [
+  [/^alarm at 03:00 local|^alarm in wave 2's fleet bake|^events duplicated|^stop switch ON mid-release|^controller crash between rejection and rollback/,
+    'after a finished CodeDeploy deployment the alias has no weights to reset; the stage rollback redeploys through the same deployment group, '
+    + 'whose alarm is still in ALARM, so CodeDeploy stops that deployment and the alias stays on the rejected version (fix: point the alias at the stable version on rejection)'],
+  [/^alarm flaps while the controller is down 30 minutes/, 'nothing starts a rollback while the controller is down: the 60-second bound needs a second path (e.g. CodeDeploy alarm rollback alone)'],
+  [/^pipeline structure change between releases/, 'CodePipeline rolls a stage back only to an execution of the current structure version; the first release after a structure change has none'],
+  [/^operator invokes the rollback Lambda during a bake/, 'the operator rollback finds no deployment in flight and no weights, and leaves the stage to roll back by itself; the bake is later approved'],
+];
+
 describe('whole-release drills of the example pipeline', () => {
   const cases = drills({ longBake }).flatMap((drill) => (drill.alarm ? ['event', 'lost'] : ['event']).map((p) => ({ drill, path: p as AlarmPath })));
-  test.each(cases.map((c) => [`${c.drill.name} [alarm path: ${c.path}]`, c]))('%s', async (_name, c) => {
+  const known = (name: string) => KNOWN_FAILURES.find(([pattern]) => pattern.test(name))?.[1];
+  const run = async (c: typeof cases[number]) => {
     const result = await runDrill(c.drill, c.path, c.drill.app === 'longBake' ? longBake : example);
     results.push(result);
     expect(result.violations).toEqual([]);
-  }, 300_000);
+  };
+  for (const c of cases) {
+    const name = `${c.drill.name} [alarm path: ${c.path}]`;
+    const reason = known(c.drill.name);
+    if (reason) {
+      test.failing(`${name} -- known open defect: ${reason}`, () => run(c), 300_000);
+    } else {
+      test(name, () => run(c), 300_000);
+    }
+  }
 });
