@@ -25,8 +25,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   docgen: true,
-  bundledDeps: ['luxon', 'date-holidays', 'ajv@8.20.0'],
+  // Python users get the same constructs through jsii; CI generates the module offline
+  // (jsii-pacmak --code-only) and checks what it exposes. Nothing is published from here.
+  publishToPypi: { distName: 'cdk-wave-pipelines', module: 'cdk_wave_pipelines' },
+  // Public holidays are a table generated at build time from date-holidays (a devDependency),
+  // see scripts/build-holiday-table.ts; luxon and ajv ship to users.
+  bundledDeps: ['luxon', 'ajv@8.20.0'],
   devDeps: [
+    'date-holidays@3.37.0',
     '@types/luxon',
     'esbuild',
     'aws-cdk',
@@ -45,6 +51,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/service-error-classification@4.6.2',
     'ts-json-schema-generator@2.10.0',
     'fast-check@4.11.0',
+    // Reads the headless Chromium screenshots of the timeline picture in test/cli.
+    'pngjs@7.0.0',
+    '@types/pngjs@6.0.5',
   ],
   bin: { 'wave-pipelines': 'lib/cli/main.js' },
   jestOptions: {
@@ -82,15 +91,30 @@ project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.preCompileTask);
 
+project.addTask('holidays', {
+  description: 'Regenerate lib/model/holiday-table.json (public holidays, dated) from date-holidays',
+  exec: 'ts-node --transpile-only scripts/build-holiday-table.ts',
+});
+
 project.addTask('example', {
   description: 'Synthesize the example app offline and print its release plan',
   exec: 'ts-node --transpile-only scripts/run-example.ts',
   receiveArgs: true,
+});
+// The timeline pictures at three spans through headless Chromium, kept in bench/out/timeline; the
+// week-long one is the README's picture.
+project.addTask('timeline:screenshots', {
+  description: 'Screenshot the timeline picture at three spans with headless Chromium and refresh docs/example-timeline-week.png',
+  env: { TIMELINE_SCREENSHOTS_DIR: 'bench/out/timeline', REQUIRE_CHROMIUM: '1' },
+  steps: [
+    { exec: 'jest --coverage=false test/cli/timeline-screenshots.test.ts' },
+    { exec: 'cp bench/out/timeline/timeline-week.png docs/example-timeline-week.png' },
+  ],
 });
 project.addTask('bench', {
   description: 'Benchmarks with ratios against a baseline measured in the same run',
   exec: 'ts-node --transpile-only bench/run.ts',
 });
 
-project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
+project.addFields({ files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/model/holiday-table.json', 'assets/runtime/**', 'schema/*.schema.json', 'schema/*.validate.js', '.jsii', 'API.md'] });
 project.synth();

@@ -16,6 +16,8 @@ export interface CliIo {
   writeFile(path: string, text: string): void;
   /** Names of the entries of a directory, or `undefined` when it is not a directory. */
   listDir(path: string): string[] | undefined;
+  /** When a file was last modified, or `undefined` when there is no such file. */
+  modifiedTime(path: string): Date | undefined;
   /** The current time; the command's only clock. */
   now(): Date;
 }
@@ -30,6 +32,13 @@ export function nodeIo(): CliIo {
     listDir: (path) => {
       try {
         return fs.statSync(path).isDirectory() ? fs.readdirSync(path) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    modifiedTime: (path) => {
+      try {
+        return fs.statSync(path).mtime;
       } catch {
         return undefined;
       }

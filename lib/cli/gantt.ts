@@ -5,20 +5,29 @@
  *
  * One row per region of each stage; one bar per timeline entry (window wait, deploy, bake,
  * validate, rollback); the hours a row's deployment window is closed are shaded; dashed lines mark
- * where each stage starts; the time axis is UTC. Each stage has one window gate (its regions pass
- * it together), listed under the chart: it opens when no row of the stage is shaded.
+ * where each stage starts; the time axis is UTC (a day row over a time-of-day row, see time-axis.ts),
+ * hovering a bar or a shaded period shows its times in UTC and in the region's local time. Each stage
+ * has one window gate (its regions pass it together), listed under the chart: it opens when no row of
+ * the stage is shaded.
  */
-import { durationText, utcText } from './time-text';
+import { AXIS_FONT_PX, labelWidth, timeAxis } from './time-axis';
+import { bothText, durationText, regionTimeZone, utcText } from './time-text';
 import { ReleaseCostEstimate } from '../model/cost';
 import { ReleasePlan, ResolvedWindow } from '../model/plan';
 import { Timeline, TimelineEntry } from '../model/simulate';
 import { describeCommonWindow, describeWindow, windowStatus } from '../model/window';
 
-const LABEL_WIDTH = 260;
+/** The least width of the column of row labels; it grows to fit the longest label. */
+const MIN_LABEL_WIDTH = 260;
+const ROW_LABEL_FONT_PX = 12;
 const CHART_WIDTH = 1000;
+const RIGHT_MARGIN = 20;
 const ROW_HEIGHT = 26;
 const BAR_HEIGHT = 14;
-const AXIS_HEIGHT = 40;
+/** Two rows of axis labels: days, then times of day. */
+const AXIS_HEIGHT = 50;
+/** Short bars (a 10-minute deployment in a week-long chart) stay visible. */
+const MIN_BAR_WIDTH = 2;
 const HOUR_MS = 3_600_000;
 
 /** Colours of the phases, also shown in the legend. */
@@ -33,57 +42,67 @@ const PHASES: ReadonlyArray<[string, string, string]> = [
 interface Row {
   readonly stageName: string;
   readonly region: string;
+  readonly timeZone: string;
   readonly window?: ResolvedWindow;
   readonly entries: TimelineEntry[];
+  readonly label: string;
 }
 
 /** The HTML document. */
 export function renderGanttHtml(plan: ReleasePlan, timeline: Timeline, cost: ReleaseCostEstimate): string {
   const t0 = timeline.start.getTime();
   const t1 = Math.max(timeline.finish.getTime(), t0 + HOUR_MS);
-  const x = (t: number) => LABEL_WIDTH + ((t - t0) / (t1 - t0)) * CHART_WIDTH;
-  const rows: Row[] = plan.stages.flatMap((stage) => stage.regions.map((region) => ({
-    stageName: stage.name,
-    region: region.region,
-    window: region.window,
-    entries: timeline.entries.filter((e) => e.stageName === stage.name && e.region === region.region),
-  })));
+  const rows: Row[] = plan.stages.flatMap((stage) => stage.regions.map((region) => {
+    const entries = timeline.entries.filter((e) => e.stageName === stage.name && e.region === region.region);
+    return {
+      stageName: stage.name,
+      region: region.region,
+      timeZone: regionTimeZone(region),
+      window: region.window,
+      entries,
+      label: `${stage.name} · ${region.region}${entries.length === 0 ? ' (never started)' : ''}`,
+    };
+  }));
+  const labelColumn = Math.max(MIN_LABEL_WIDTH, Math.ceil(Math.max(...rows.map((r) => labelWidth(r.label, ROW_LABEL_FONT_PX)))) + 16);
+  const x = (t: number) => labelColumn + ((t - t0) / (t1 - t0)) * CHART_WIDTH;
   const height = AXIS_HEIGHT + rows.length * ROW_HEIGHT + 10;
-  const width = LABEL_WIDTH + CHART_WIDTH + 20;
+  // The picture widens to hold the last axis label (the day the release ends) rather than cut it.
+  const axis = timeAxis({ t0, t1, x, minX: 0, maxX: Infinity });
+  const width = Math.ceil(Math.max(labelColumn + CHART_WIDTH + RIGHT_MARGIN, ...axis.labels.map((l) => l.right + 4)));
   const svg: string[] = [];
 
   svg.push(`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Release timeline">`);
   svg.push('<defs><pattern id="stopped" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
     + '<rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#999999"/></pattern></defs>');
 
-  // Time axis (UTC).
-  const step = tickStep(t1 - t0);
-  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
-    const tx = x(t).toFixed(1);
-    svg.push(`<line class="tick" x1="${tx}" y1="${AXIS_HEIGHT - 6}" x2="${tx}" y2="${height - 10}"/>`);
-    svg.push(`<text class="axis" x="${tx}" y="${AXIS_HEIGHT - 10}">${escape(tickLabel(t))}</text>`);
+  // Time axis (UTC): the time-of-day ticks, the midnights, then the labels of both rows.
+  for (const tx of axis.timeLines) svg.push(`<line class="tick" x1="${tx.toFixed(1)}" y1="${AXIS_HEIGHT - 6}" x2="${tx.toFixed(1)}" y2="${height - 10}"/>`);
+  for (const dx of axis.dayLines) svg.push(`<line class="midnight" x1="${dx.toFixed(1)}" y1="6" x2="${dx.toFixed(1)}" y2="${height - 10}"/>`);
+  for (const label of axis.labels) {
+    const y = label.row === 'day' ? 18 : AXIS_HEIGHT - 10;
+    svg.push(`<text class="axis ${label.row}" x="${label.x.toFixed(1)}" y="${y}" text-anchor="${label.anchor}">${escape(label.text)}</text>`);
   }
 
   rows.forEach((row, i) => {
     const y = AXIS_HEIGHT + i * ROW_HEIGHT;
     svg.push(`<g class="row" data-stage="${escape(row.stageName)}" data-region="${escape(row.region)}">`);
     if (i % 2 === 0) svg.push(`<rect class="stripe" x="0" y="${y}" width="${width}" height="${ROW_HEIGHT}"/>`);
-    svg.push(`<text class="label" x="8" y="${y + 17}">${escape(row.stageName)} · ${escape(row.region)}`
-      + `${row.entries.length === 0 ? ' (never started)' : ''}</text>`);
+    svg.push(`<text class="label" x="8" y="${y + 17}">${escape(row.label)}</text>`);
     if (row.window) {
       for (const [from, to] of closedPeriods(row.window, t0, t1)) {
         svg.push(`<rect class="closed" x="${x(from).toFixed(1)}" y="${y + 2}" width="${(x(to) - x(from)).toFixed(1)}" height="${ROW_HEIGHT - 4}">`
-          + `<title>window closed ${escape(utcText(new Date(from)))} to ${escape(utcText(new Date(to)))}: ${escape(describeWindow(row.window))}</title></rect>`);
+          + `<title>window closed ${escape(bothText(new Date(from), row.timeZone))} to ${escape(bothText(new Date(to), row.timeZone))}: `
+          + `${escape(describeWindow(row.window))}</title></rect>`);
       }
     }
     for (const entry of row.entries) {
       const bx = x(entry.start.getTime());
-      const bw = Math.max(1, x(entry.end.getTime()) - bx);
+      const bw = Math.max(MIN_BAR_WIDTH, x(entry.end.getTime()) - bx);
       const minutes = Math.round((entry.end.getTime() - entry.start.getTime()) / 60_000);
       svg.push(`<rect class="bar ${entry.phase.toLowerCase()} ${entry.status.toLowerCase()}" x="${bx.toFixed(1)}" `
         + `y="${y + (ROW_HEIGHT - BAR_HEIGHT) / 2}" width="${bw.toFixed(1)}" height="${BAR_HEIGHT}">`
         + `<title>${escape(`${entry.targetId ?? row.region}: ${entry.detail} (${entry.status}), `
-        + `${utcText(entry.start)} to ${utcText(entry.end)}, ${durationText(minutes)}`)}</title></rect>`);
+        + `${bothText(entry.start, row.timeZone)} to ${bothText(entry.end, row.timeZone)}, ${durationText(minutes)}`)}</title></rect>`);
     }
     svg.push('</g>');
   });
@@ -140,7 +159,7 @@ export function renderGanttHtml(plan: ReleasePlan, timeline: Timeline, cost: Rel
     svg.join('\n'),
     ...gates.map((g) => `<p class="gate">${escape(g)}</p>`),
     '<p class="foot">Times on the axis are UTC. Shaded: the row\'s deployment window is closed. A stage has one window gate, '
-      + 'which opens only when none of its rows is shaded; it holds the stage before anything deploys. Hover a bar for its details.</p>',
+      + 'which opens only when none of its rows is shaded; it holds the stage before anything deploys. Hover a bar or a shaded period for its times in UTC and in the region\'s local time.</p>',
     '</body>',
     '</html>',
     '',
@@ -166,19 +185,6 @@ function closedPeriods(window: ResolvedWindow, t0: number, t1: number): Array<[n
   return periods;
 }
 
-function tickStep(spanMs: number): number {
-  for (const hours of [1, 2, 3, 6, 12, 24, 48, 96, 168]) {
-    if (spanMs / (hours * HOUR_MS) <= 14) return hours * HOUR_MS;
-  }
-  return 336 * HOUR_MS;
-}
-
-function tickLabel(t: number): string {
-  // `Tue 2025-03-04 08:00 UTC` -> `Tue 03-04 08:00`
-  const text = utcText(new Date(t));
-  return `${text.slice(0, 4)}${text.slice(9, 20)}`;
-}
-
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -191,9 +197,11 @@ const STYLE = [
   '.legend span{margin-right:16px;white-space:nowrap}',
   '.legend svg{vertical-align:middle}',
   '.stripe{fill:#f6f7f9}',
-  '.label{font-size:12px;fill:#222}',
-  '.axis{font-size:10px;fill:#555;text-anchor:middle}',
+  `.label{font-size:${ROW_LABEL_FONT_PX}px;fill:#222}`,
+  `.axis{font-size:${AXIS_FONT_PX}px;fill:#555}`,
+  '.axis.day{fill:#222}',
   '.tick{stroke:#e1e3e6;stroke-width:1}',
+  '.midnight{stroke:#9aa0a8;stroke-width:1}',
   '.stage{stroke:#444;stroke-width:1.5;stroke-dasharray:4 3}',
   '.closed{fill:#d9d9e8;fill-opacity:0.6}',
   ...PHASES.map(([phase, colour]) => `.bar.${phase.toLowerCase()},.swatch.${phase.toLowerCase()}{fill:${colour}}`),

@@ -5,7 +5,7 @@
  */
 import { bothText, durationText, regionTimeZone, utcText } from './time-text';
 import { ReleaseCostEstimate } from '../model/cost';
-import { PlannedRegion, PlannedStage, ReleasePlan } from '../model/plan';
+import { PlannedRegion, PlannedStage, ReleasePlan, ResolvedWindow } from '../model/plan';
 import { SimulatedFailure, Timeline, TimelineEntry } from '../model/simulate';
 import { describeCommonWindow, describeWindow } from '../model/window';
 
@@ -88,6 +88,7 @@ function windowLines(stage: PlannedStage, timeline: Timeline): string[] {
     lines.push('  window       opens when every region\'s window is open:');
     for (const w of windows) lines.push(`                 ${w.region.padEnd(width)}  ${describeWindow(w.window)}`);
   }
+  lines.push(...holidayLines(windows.map((w) => w.region), windows.map((w) => w.window), timeline.start));
   const wait = timeline.entries.find((e) => e.stageName === stage.name && e.phase === 'WINDOW_WAIT');
   if (wait) {
     // One time zone for the whole stage reads best in local time too; several are shown per region below.
@@ -98,6 +99,37 @@ function windowLines(stage: PlannedStage, timeline: Timeline): string[] {
     lines.push(`               until ${at(wait.end)}, ${durationText(minutes)} later${wait.status === 'DONE' ? '' : `, ${statusWords(wait)}`}`);
   }
   return lines;
+}
+
+/** How far after the simulated start the report names the holidays that close a stage's windows. */
+export const HOLIDAY_LOOKAHEAD_DAYS = 60;
+
+/**
+ * Each public holiday that closes one of the stage's windows within `HOLIDAY_LOOKAHEAD_DAYS` of the
+ * release start, e.g. `2027-01-11 Coming of Age Day, JP (ap-northeast-1, ap-northeast-3)`, from
+ * the dates resolved into the plan at synth time.
+ */
+function holidayLines(regions: string[], windows: ResolvedWindow[], start: Date): string[] {
+  const withCalendar = windows.map((w, i) => ({ region: regions[i], window: w })).filter((w) => w.window.holidayCountry !== undefined);
+  if (withCalendar.length === 0) return [];
+  const from = start.toISOString().slice(0, 10);
+  const until = new Date(start.getTime() + HOLIDAY_LOOKAHEAD_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const closing = new Map<string, string[]>();
+  for (const { region, window } of withCalendar) {
+    for (const h of window.holidays ?? []) {
+      if (h.date < from || h.date > until) continue;
+      const key = `${h.date} ${h.name}, ${window.holidayCountry}`;
+      closing.set(key, [...(closing.get(key) ?? []), region]);
+    }
+  }
+  const ends = [...new Set(withCalendar.map((w) => w.window.holidaysUntil ?? 'nowhere (no dates in the plan)'))].sort();
+  const span = `within ${HOLIDAY_LOOKAHEAD_DAYS} days of the release start (holiday dates in the plan until ${ends.join(', ')})`;
+  if (closing.size === 0) return [`  holidays     none close a window ${span}`];
+  const several = withCalendar.length > 1;
+  return [
+    `  holidays     closing a window ${span}:`,
+    ...[...closing.keys()].sort().map((key) => `                 ${key}${several ? ` (${closing.get(key)!.join(', ')})` : ''}`),
+  ];
 }
 
 function regionLines(stage: PlannedStage, region: PlannedRegion, timeline: Timeline): string[] {

@@ -9,6 +9,7 @@ import { CliIo } from './cli-io';
 import { renderGanttHtml } from './gantt';
 import { PlanFileError, loadPipelinePlan } from './plan-files';
 import { renderPlanReport } from './plan-report';
+import { stalePlanWarning } from './stale-plan';
 import { BakePreset, withBakePreset } from '../model/bake-presets';
 import { estimateReleaseCost } from '../model/cost';
 import { SimulatedFailure, simulateRelease } from '../model/simulate';
@@ -94,6 +95,8 @@ export function runCli(argv: string[], io: CliIo): number {
   const assembly = values.assembly ?? 'cdk.out';
   try {
     const { file, plan } = loadPipelinePlan(assembly, values.pipeline, io);
+    const stale = stalePlanWarning(file, io);
+    if (stale) io.stderr(`wave-pipelines: ${stale}\n`);
     const timeline = simulateRelease(plan, start, { deployMinutes: DEPLOY_MINUTES, validationMinutes: VALIDATION_MINUTES, failure });
     const cost = estimateReleaseCost(plan, timeline);
     if (values.html !== undefined) {

@@ -10,20 +10,20 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { runtimeBundleDir } from './runtime-asset';
 import { controllerLogGroupName, controllerRoleName, healthEventBusName, monitorRoleName } from '../model/naming';
-import { planTargets, ReleasePlan } from '../model/plan';
+import { PLAN_LAYER_FILE, planTargets, ReleasePlan } from '../model/plan';
 
 /**
  * Props of `ReleaseController`. Exported because jsii needs the types of public members
  * (`WavePipeline.controller`); `WavePipeline` creates the controller, users do not.
  */
 export interface ReleaseControllerProps {
-  /** The plan the controller enforces (bundled next to its code as `plan.json`). */
+  /** The plan the controller enforces (staged as `plan.json` in a layer of its functions: `/opt/plan.json`). */
   readonly plan: ReleasePlan;
   /** The approval actions it answers, as `<stage>/<action>`. */
   readonly gateActions: string[];
   /** ARN of the pipeline it drives. */
   readonly pipelineArn: string;
-  /** Directory where the function's code (bundle + plan) is staged; inside the cloud assembly. */
+  /** Directory where the plan layer (`plan.json`) is staged; inside the cloud assembly. */
   readonly stagingDirectory: string;
 }
 
@@ -80,12 +80,24 @@ export class ReleaseController extends Construct {
       removalPolicy: cdk.RemovalPolicy.DESTROY,
     });
 
+    // The handlers' code is the pre-built bundle itself, shared by every pipeline and every synth:
+    // CDK copies an asset into the cloud assembly once and skips it when that hash is already
+    // there. What differs per pipeline, the plan, is a small layer, which Lambda extracts to /opt
+    // (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html).
+    const planLayer = new lambda.LayerVersion(this, 'Plan', {
+      description: `Release plan of ${plan.pipelineName} (plan.json), read by its release controller and rollback`,
+      code: lambda.Code.fromAsset(stagePlan(path.join(props.stagingDirectory, 'plan'), plan)),
+      compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
+      compatibleArchitectures: [lambda.Architecture.ARM_64],
+    });
+
     this.function = new lambda.Function(this, 'Function', {
       description: `cdk-wave-pipelines release controller of ${plan.pipelineName}`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(stageCode(path.join(props.stagingDirectory, 'controller'), 'controller', plan)),
+      code: lambda.Code.fromAsset(runtimeBundleDir('controller')),
+      layers: [planLayer],
       memorySize: 256,
       timeout: cdk.Duration.minutes(2),
       role: this.role,
@@ -100,7 +112,8 @@ export class ReleaseController extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(stageCode(path.join(props.stagingDirectory, 'rollback'), 'rollback', plan)),
+      code: lambda.Code.fromAsset(runtimeBundleDir('rollback')),
+      layers: [planLayer],
       memorySize: 256,
       timeout: cdk.Duration.minutes(2),
       role: this.role,
@@ -179,11 +192,10 @@ export class ReleaseController extends Construct {
   }
 }
 
-/** Copies a handler bundle and the plan into one directory: the function's code asset. */
-function stageCode(stagingDirectory: string, bundle: string, plan: ReleasePlan): string {
+/** Writes the plan alone into a directory: the plan layer's asset (`/opt/plan.json` at run time). */
+function stagePlan(stagingDirectory: string, plan: ReleasePlan): string {
   fs.mkdirSync(stagingDirectory, { recursive: true });
-  fs.copyFileSync(path.join(runtimeBundleDir(bundle), 'index.js'), path.join(stagingDirectory, 'index.js'));
-  fs.writeFileSync(path.join(stagingDirectory, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  fs.writeFileSync(path.join(stagingDirectory, PLAN_LAYER_FILE), JSON.stringify(plan) + '\n');
   return stagingDirectory;
 }
 

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -7,6 +6,7 @@ import { Construct } from 'constructs';
 import { dependencyCycles, describeCycle } from './dependency-cycles';
 import { DeploymentTarget, IDeploymentStageFactory } from './deployment-target';
 import { GateStep } from './gate-step';
+import { markSynthAttempt, writePlanFileOnSynth } from './plan-file-writer';
 import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
@@ -15,6 +15,7 @@ import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
+import { holidayHorizonWarning } from '../model/holidays';
 import { riskyChoices } from '../model/risky-choices';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
 
@@ -49,6 +50,31 @@ export interface WavePipelineProps {
   readonly executionMode?: codepipeline.ExecutionMode;
   /** Defaults for every CodeBuild project of the pipeline (synth, assets, validations). @default - CDK Pipelines defaults */
   readonly codeBuildDefaults?: pipelines.CodeBuildOptions;
+  /**
+   * Steps of your own in a stage (`ShellStep`, `CodeBuildStep`, `ManualApprovalStep`, ...): `pre`
+   * run after the stage's window gate and before any deployment, `post` after every region of the
+   * stage baked. The plan and `wave-pipelines plan` show them.
+   * @default - none
+   */
+  readonly stageSteps?: StageSteps[];
+}
+
+/** Steps of your own in one stage of a `WavePipeline`. */
+export interface StageSteps {
+  /** Name of the stage (pre-production stage or production wave, e.g. `gamma`, `Prod-Wave-1`). */
+  readonly stageName: string;
+  /** Run after the stage's window gate, before any deployment. @default - none */
+  readonly pre?: pipelines.Step[];
+  /** Run after every region of the stage baked. @default - none */
+  readonly post?: pipelines.Step[];
+}
+
+/** What the plan calls a step of your own. */
+function stepKind(step: pipelines.Step): string {
+  if (step instanceof pipelines.ManualApprovalStep) return 'MANUAL_APPROVAL';
+  if (step instanceof pipelines.CodeBuildStep) return 'CODE_BUILD';
+  if (step instanceof pipelines.ShellStep) return 'SHELL';
+  return 'STEP';
 }
 
 /**
@@ -70,7 +96,7 @@ export class WavePipeline extends Construct {
   public readonly codePipeline: pipelines.CodePipeline;
   /** The Lambda function and rules that open and fail the bake and window gates. */
   public readonly controller: ReleaseController;
-  /** Path of the plan file written into the cloud assembly. */
+  /** Path of the plan file, written into the cloud assembly when the app synthesizes. */
   public readonly planFile: string;
 
   private readonly stages = new Map<string, cdk.Stage>();
@@ -80,6 +106,7 @@ export class WavePipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
+    if (typeof props.pipelineName === 'string') markSynthAttempt(cdk.Stage.of(this)!.outdir, props.pipelineName);
     this.pipelineName = props.pipelineName;
     WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
@@ -96,6 +123,11 @@ export class WavePipeline extends Construct {
         pipelineAccount: stack.account,
         pipelineRegion: stack.region,
         stopSwitchParameterName: props.stopSwitchParameterName,
+        customSteps: (props.stageSteps ?? []).map((x) => ({
+          stageName: x.stageName,
+          pre: (x.pre ?? []).map((step) => ({ name: step.id, kind: stepKind(step) })),
+          post: (x.post ?? []).map((step) => ({ name: step.id, kind: stepKind(step) })),
+        })),
       }, {
         pipelineStack: { name: stack.stackName, hasEnvironment: !cdk.Token.isUnresolved(stack.account) && !cdk.Token.isUnresolved(stack.region) },
         executionMode: props.executionMode,
@@ -118,7 +150,7 @@ export class WavePipeline extends Construct {
       codeBuildDefaults: props.codeBuildDefaults,
     });
 
-    for (const stage of this.plan.stages) this.addPlannedStage(stage, props.stageFactory, problems);
+    for (const stage of this.plan.stages) this.addPlannedStage(stage, props.stageFactory, problems, props.stageSteps ?? []);
     this.checkStackCount(props.release, problems);
     if (problems.length > 0) throw new ReleaseValidationError(problems);
 
@@ -136,8 +168,7 @@ export class WavePipeline extends Construct {
       stagingDirectory: path.join(outdir, '.wave-pipelines', this.plan.pipelineName),
     });
     this.planFile = path.join(outdir, planFileName(this.plan.pipelineName));
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(this.planFile, JSON.stringify(this.plan, null, 2) + '\n');
+    writePlanFileOnSynth(this, this.planFile, this.plan);
   }
 
   /** The underlying `codepipeline.Pipeline` (escape hatch). */
@@ -153,7 +184,7 @@ export class WavePipeline extends Construct {
   }
 
   /** Renders one stage of the model's layout (`stageLayout`): the order and timeouts are decided there. */
-  private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[]) {
+  private addPlannedStage(stage: PlannedStage, factory: IDeploymentStageFactory, problems: Problem[], stageSteps: StageSteps[]) {
     const layout = stageLayout(stage);
     const wave = this.codePipeline.addWave(stage.name);
     // CDK Pipelines names a wave holding a single stage deployment after that deployment: pass our
@@ -166,7 +197,18 @@ export class WavePipeline extends Construct {
     // One window gate for the whole wave: CodePipeline starts the regions of a stage together (run
     // orders), so the wave may only start at an instant when every region's window is open.
     const windowGate = layout.actions.find((a) => a.kind === LayoutActionKind.WINDOW_GATE);
-    if (windowGate) wave.addPre(this.windowStep(stage, windowGate));
+    const gateStep = windowGate ? this.windowStep(stage, windowGate) : undefined;
+    if (gateStep) wave.addPre(gateStep);
+    // Steps of your own, where the layout places them: pre after the window gate, post at the end.
+    const own = stageSteps.filter((x) => x.stageName === stage.name);
+    for (const action of layout.actions.filter((a) => a.kind === LayoutActionKind.PRE_STEP)) {
+      const step = own.flatMap((x) => x.pre ?? []).find((x) => x.id === action.name)!;
+      if (gateStep) step.addStepDependency(gateStep);
+      wave.addPre(step);
+    }
+    for (const action of layout.actions.filter((a) => a.kind === LayoutActionKind.POST_STEP)) {
+      wave.addPost(own.flatMap((x) => x.post ?? []).find((x) => x.id === action.name)!);
+    }
     for (const region of stage.regions) {
       const mine = layout.actions.filter((a) => a.region === region.region);
       const bakeOf = (target: PlannedTarget) => {
@@ -277,6 +319,10 @@ export class WavePipeline extends Construct {
   /** Choices that are allowed but remove a safety net (decided by the model): warn, so a user can acknowledge them. */
   private warnAboutRiskyChoices() {
     for (const choice of riskyChoices(this.plan)) cdk.Annotations.of(this).addWarningV2(`cdk-wave-pipelines:${choice.id}`, choice.message);
+    // The holiday table ends at a fixed date: warn at synth (the synth time is the edge's clock)
+    // while there is time to upgrade, before window gates fail closed past it.
+    const horizon = holidayHorizonWarning(this.plan, new Date());
+    if (horizon) cdk.Annotations.of(this).addWarningV2('cdk-wave-pipelines:holidayHorizon', horizon);
   }
 
   /** V2 stage rollback: a failed deployment stage returns to the last successful release by itself. */

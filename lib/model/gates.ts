@@ -6,7 +6,7 @@
  * together and then deploy together: one gate per stage, open only at an instant when every
  * region's window is open.
  */
-import { RegionWindow, commonWindowStatus, formatLocal } from './window';
+import { RegionWindow, commonWindowStatus, formatLocal, holidayHorizonPassed } from './window';
 
 /** State of the stop-all-releases switch as read at run time. */
 export type StopSwitchState = 'ON' | 'OFF' | 'MISSING' | 'UNREADABLE';
@@ -42,6 +42,9 @@ export interface WindowGateDecision {
  * 2. Stop switch `MISSING` or `UNREADABLE` -> HOLD. The gate fails closed: not knowing whether
  *    releases are stopped is treated as stopped, and the reason says how to repair the parameter.
  * 3. No window in any region of the stage -> OPEN.
+ * 3a. The local date is past the holiday dates of some region's window (the plan's holiday
+ *    horizon) -> FAIL at once: the window stays closed until a redeployed plan brings new dates,
+ *    so holding would only delay the news.
  * 4. Every region's window open at `now` -> OPEN, however long the gate held before (the limit
  *    is for windows that stay closed, and they have just opened together).
  * 5. Some window closed and held longer than `maxHoldMinutes` -> FAIL: the wave did not deploy.
@@ -76,6 +79,11 @@ export function decideWindowGate(input: WindowGateInput): WindowGateDecision {
   }
 
   if (input.windows.length === 0) return { decision: 'OPEN', reason: 'no deployment window: the wave may deploy at any time' };
+
+  for (const w of input.windows) {
+    const passed = holidayHorizonPassed(w.window, input.now);
+    if (passed !== undefined) return { decision: 'FAIL', reason: `window of ${w.region} closed (fail closed): ${passed}` };
+  }
 
   const status = commonWindowStatus(input.windows, input.now);
   if (status.open) return { decision: 'OPEN', reason: status.reason };

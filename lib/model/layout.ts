@@ -20,6 +20,10 @@ export enum LayoutActionKind {
   VALIDATION = 'VALIDATION',
   /** A bake gate: an approval the release controller approves or rejects. */
   BAKE_GATE = 'BAKE_GATE',
+  /** A step of your own before the stage's deployments (after its window gate). */
+  PRE_STEP = 'PRE_STEP',
+  /** A step of your own after every region of the stage baked. */
+  POST_STEP = 'POST_STEP',
 }
 
 /**
@@ -77,6 +81,10 @@ export function stageLayout(stage: PlannedStage): LayoutStage {
     actions.push({ kind: LayoutActionKind.WINDOW_GATE, name: GATE_STEP.WINDOW, phase, timeoutMinutes: GATE_TIMEOUT_MINUTES });
     phase++;
   }
+  if (stage.preSteps && stage.preSteps.length > 0) {
+    actions.push(...stage.preSteps.map((x) => ({ kind: LayoutActionKind.PRE_STEP, name: x.name, phase })));
+    phase++;
+  }
   // Regions share phases; a phase exists when any region of the stage has an action in it.
   const sequences = stage.regions.map(regionSequence);
   const length = Math.max(...sequences.map((s) => s.length));
@@ -85,6 +93,9 @@ export function stageLayout(stage: PlannedStage): LayoutStage {
     if (inStep.length === 0) continue;
     actions.push(...inStep.map((a) => ({ ...a, phase })));
     phase++;
+  }
+  if (stage.postSteps && stage.postSteps.length > 0) {
+    actions.push(...stage.postSteps.map((x) => ({ kind: LayoutActionKind.POST_STEP, name: x.name, phase })));
   }
   return { name: stage.name, kind: stage.kind, actions };
 }

@@ -13,6 +13,14 @@ export function planFileName(pipelineName: string): string {
   return `wave-pipelines.${pipelineName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.plan.json`;
 }
 
+/**
+ * The plan inside the plan layer of the release controller's functions; Lambda extracts a layer to
+ * /opt, so the handlers read `/opt/plan.json`.
+ */
+export const PLAN_LAYER_FILE = 'plan.json';
+/** Where the handlers find the plan at run time. */
+export const PLAN_RUNTIME_PATH = `/opt/${PLAN_LAYER_FILE}`;
+
 /** Matches plan files written by `planFileName`. */
 export const PLAN_FILE_PATTERN = /^wave-pipelines\.[a-z0-9-]+\.plan\.json$/;
 
@@ -30,6 +38,34 @@ export interface ResolvedWindow {
   readonly blackouts: string[];
   /** Public-holiday calendar (ISO 3166 country, optionally `-STATE`); absent = holidays ignored. */
   readonly holidayCountry?: string;
+  /**
+   * The public holidays of `holidayCountry` that close the window (those on its weekdays), resolved
+   * at synth time for `holidaysFrom`..`holidaysUntil`, in date order. The release controller judges
+   * the window from these dates and loads no holiday library.
+   * @default - none (no `holidayCountry`)
+   */
+  readonly holidays?: PublicHoliday[];
+  /**
+   * First local date `YYYY-MM-DD` the holiday dates cover. Before it, a window with a
+   * `holidayCountry` is closed: whether a day is a holiday is not known.
+   * @default - none (no `holidayCountry`)
+   */
+  readonly holidaysFrom?: string;
+  /**
+   * Last local date `YYYY-MM-DD` the holiday dates cover (the holiday horizon). After it, a window
+   * with a `holidayCountry` is closed and its window gate fails: redeploy the pipeline with a newer
+   * cdk-wave-pipelines to move the horizon.
+   * @default - none (no `holidayCountry`)
+   */
+  readonly holidaysUntil?: string;
+}
+
+/** A public holiday on which a window is closed. */
+export interface PublicHoliday {
+  /** Local date, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** The holiday's English name; several holidays on one day are listed comma-separated. */
+  readonly name: string;
 }
 
 /** Bake of one deployment target, resolved. */
@@ -92,6 +128,24 @@ export interface PlannedRegion {
   readonly validations: PlannedValidation[];
 }
 
+/** A step of your own placed before or after a stage's deployments (a `ShellStep`, `CodeBuildStep`, `ManualApprovalStep`...). */
+export interface PlannedStep {
+  /** Step id, the action name in the pipeline. */
+  readonly name: string;
+  /** `SHELL`, `CODE_BUILD`, `MANUAL_APPROVAL` or `STEP` (any other). */
+  readonly kind: string;
+}
+
+/** Steps of your own in one stage: `pre` run after its window gate and before any deployment, `post` after every region baked. */
+export interface CustomStepPlacement {
+  /** Name of the stage (pre-production stage or production wave). */
+  readonly stageName: string;
+  /** @default - none */
+  readonly pre?: PlannedStep[];
+  /** @default - none */
+  readonly post?: PlannedStep[];
+}
+
 /** One CodePipeline stage: a pre-production stage or a production wave. Regions run in parallel. */
 export interface PlannedStage {
   /** CodePipeline stage name. */
@@ -101,6 +155,10 @@ export interface PlannedStage {
   /** 1-based wave number in production; 0 in pre-production. */
   readonly wave: number;
   readonly regions: PlannedRegion[];
+  /** Steps of your own before the stage's deployments (after its window gate); absent = none. */
+  readonly preSteps?: PlannedStep[];
+  /** Steps of your own after every region of the stage baked; absent = none. */
+  readonly postSteps?: PlannedStep[];
 }
 
 /** The whole release, in pipeline order. */

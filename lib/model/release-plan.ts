@@ -2,8 +2,10 @@ import { BakePreset, presetWaveBake } from './bake-presets';
 import { BakeSpec, NoDataPolicy, ReleaseDeclaration, ValidationKind, ValidationSpec } from './declaration';
 import { defaultStopSwitchName, targetId } from './naming';
 import {
-  PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, PlannedValidation, ReleasePlan, STAGE_KIND, TARGET_KIND,
+  CustomStepPlacement, PLAN_SCHEMA_VERSION, PlannedBake, PlannedRegion, PlannedStage, PlannedTarget, PlannedValidation, ReleasePlan,
+  STAGE_KIND, TARGET_KIND,
 } from './plan';
+import { Problem } from './problem';
 import { REQUEST_DEFAULTS } from './request-bake';
 import { defaultWaveName, PipelineFacts, ReleaseValidationError, validateRelease } from './validation';
 import { resolveWindow } from './window';
@@ -23,6 +25,11 @@ export interface PlanOptions {
    * @default 1
    */
   readonly stacksPerTarget?: number;
+  /**
+   * Steps of your own placed before or after stages' deployments (`WavePipelineProps.stageSteps`).
+   * @default - none
+   */
+  readonly customSteps?: CustomStepPlacement[];
 }
 
 /**
@@ -105,8 +112,34 @@ export function buildReleasePlan(decl: ReleaseDeclaration, options: PlanOptions,
     stopSwitchParameterName: options.stopSwitchParameterName ?? defaultStopSwitchName(options.pipelineName),
     maxWindowHoldMinutes: prod.maxWindowHoldMinutes ?? RELEASE_DEFAULTS.maxWindowHoldMinutes,
     ...(prod.bakePreset !== undefined ? { bakePreset: prod.bakePreset } : {}),
-    stages,
+    stages: placeCustomSteps(stages, options.customSteps ?? []),
   };
+}
+
+/** Puts steps of your own on their stages; refuses a stage the release does not have and a name used twice. */
+function placeCustomSteps(stages: PlannedStage[], placements: CustomStepPlacement[]): PlannedStage[] {
+  const problems: Problem[] = [];
+  placements.forEach((p, i) => {
+    const stage = stages.find((s) => s.name === p.stageName);
+    if (!stage) {
+      problems.push({ path: `stageSteps[${i}].stageName`, message: `"${p.stageName}" is not a stage of the release; use one of ${stages.map((s) => `"${s.name}"`).join(', ')}` });
+      return;
+    }
+    const taken = new Set([...stage.regions.flatMap((r) => r.validations.map((v) => v.name.toLowerCase())), 'window', 'bake', 'oneboxbake']);
+    [...(p.pre ?? []), ...(p.post ?? [])].forEach((step) => {
+      if (taken.has(step.name.toLowerCase())) {
+        problems.push({ path: `stageSteps[${i}]`, message: `step "${step.name}" of stage "${p.stageName}" has the name of another step of that stage; give it its own id` });
+      }
+      taken.add(step.name.toLowerCase());
+    });
+  });
+  if (problems.length > 0) throw new ReleaseValidationError(problems);
+  return stages.map((stage) => {
+    const mine = placements.filter((p) => p.stageName === stage.name);
+    const pre = mine.flatMap((p) => p.pre ?? []).map((x) => ({ name: x.name, kind: x.kind }));
+    const post = mine.flatMap((p) => p.post ?? []).map((x) => ({ name: x.name, kind: x.kind }));
+    return { ...stage, ...(pre.length > 0 ? { preSteps: pre } : {}), ...(post.length > 0 ? { postSteps: post } : {}) };
+  });
 }
 
 function resolveBake(own: BakeSpec | undefined, inherited: BakeSpec | undefined, defaultMinutes: number): PlannedBake {

@@ -23,7 +23,7 @@
  *   the failed one. Work in progress elsewhere in the stage stops; no later stage starts.
  */
 import { LayoutActionKind, phases, stageLayout } from './layout';
-import { PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, planTargets } from './plan';
+import { PlannedRegion, PlannedStage, PlannedStep, PlannedTarget, ReleasePlan, planTargets } from './plan';
 import { DEFAULT_HORIZON_DAYS, nextCommonOpening } from './window';
 
 const MINUTE_MS = 60_000;
@@ -209,6 +209,23 @@ export function simulateRelease(plan: ReleasePlan, start: Date, options: Simulat
       stageStatus = TIMELINE_STATUS.ROLLED_BACK;
     } else {
       stageEnd = Math.max(stageStart, ...runs.map((r) => r.end));
+      // Steps of your own after every region baked (CDK Pipelines wave "post" steps).
+      if (stage.postSteps && stage.postSteps.length > 0) {
+        for (const run of runs) {
+          for (const step of stage.postSteps) {
+            run.entries.push({
+              stageName: stage.name,
+              region: run.region.region,
+              phase: TIMELINE_PHASE.VALIDATE,
+              start: stageEnd,
+              end: stageEnd + validationMs,
+              status: TIMELINE_STATUS.DONE,
+              detail: stepText(step),
+            });
+          }
+        }
+        stageEnd += validationMs;
+      }
     }
 
     for (const run of runs) entries.push(...run.entries);
@@ -288,6 +305,13 @@ function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: numbe
   if (gate.opensAt! > t) {
     add({ phase: TIMELINE_PHASE.WINDOW_WAIT, start: t, end: gate.opensAt!, status: TIMELINE_STATUS.DONE, detail: gate.why });
     t = gate.opensAt!;
+  }
+  // Steps of your own before the deployments run together, each as long as a validation.
+  if (stage.preSteps && stage.preSteps.length > 0) {
+    for (const step of stage.preSteps) {
+      add({ phase: TIMELINE_PHASE.VALIDATE, start: t, end: t + settings.validationMs, status: TIMELINE_STATUS.DONE, detail: stepText(step) });
+    }
+    t += settings.validationMs;
   }
 
   // The region's actions in the layout's order: one-box deploy, one-box bake, fleet deploy, its
@@ -408,4 +432,10 @@ function checkFailure(plan: ReleasePlan, failure: SimulatedFailure | undefined):
       `give a minute from 0 to ${target.bake.minutes}`,
     );
   }
+}
+
+function stepText(step: PlannedStep): string {
+  return step.kind === 'MANUAL_APPROVAL'
+    ? `step ${step.name} (manual approval: a person's time is not simulated)`
+    : `step ${step.name} (${step.kind})`;
 }

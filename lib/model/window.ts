@@ -8,10 +8,10 @@
  * Days are handled as civil dates (UTC midnight of the local date, in milliseconds) and converted to
  * instants only at the opening and closing hours, so `nextOpening` steps a day at a time.
  */
-import type Holidays from 'date-holidays';
 import { IANAZone } from 'luxon';
 import { DeploymentWindowSpec, Weekday } from './declaration';
 import { closestName } from './did-you-mean';
+import { holidayCountryProblem, withPublicHolidays } from './holidays';
 import { ResolvedWindow } from './plan';
 import { Problem } from './problem';
 import { regionInfo } from './regions';
@@ -53,7 +53,9 @@ export interface WindowStatus {
 
 /**
  * A window with every default filled in for one region: the region's time zone, Monday to
- * Thursday, 09:00-17:00, closed on the public holidays of the region's country.
+ * Thursday, 09:00-17:00, closed on the public holidays of the region's country. The holidays are
+ * resolved here, at synth time, into dates (`holidays`) for the holiday horizon
+ * (`holidaysFrom`..`holidaysUntil`), so that judging the window needs no holiday library.
  *
  * Throws when a default is needed but the region is unknown; `validateWindow` reports that first.
  */
@@ -69,14 +71,19 @@ export function resolveWindow(spec: DeploymentWindowSpec | undefined, region: st
     throw new Error(`window of region "${region}": public holidays are on but "${region}" has no known holiday calendar; set holidayCountry, e.g. "IE", or publicHolidays: false`);
   }
   const weekdays = sortWeekdays((spec?.weekdays as string[] | undefined) ?? [...DEFAULT_WEEKDAYS]);
-  return {
+  return withPublicHolidays({
     timeZone,
     weekdays,
     startHour: spec?.startHour ?? DEFAULT_START_HOUR,
     endHour: spec?.endHour ?? DEFAULT_END_HOUR,
     blackouts: [...(spec?.blackouts ?? [])],
     ...(holidayCountry !== undefined ? { holidayCountry } : {}),
-  };
+  }, utcWeekdays(weekdays));
+}
+
+/** Weekdays as `Date.getUTCDay()` numbers (0 = Sunday). */
+function utcWeekdays(weekdays: readonly string[]): Set<number> {
+  return new Set(weekdays.map((d) => (WEEKDAY_ORDER.indexOf(d) + 1) % 7));
 }
 
 function sortWeekdays(weekdays: readonly string[]): string[] {
@@ -144,7 +151,10 @@ export function validateWindow(spec: DeploymentWindowSpec, path: string, region?
     if (message !== undefined) add(`blackouts[${i}]`, message);
   });
 
-  if (spec.publicHolidays !== false && spec.holidayCountry !== undefined) {
+  // A resolved window (a plan's) carries its holidays as dates: the calendar is only their label,
+  // and the release controller, which validates its plan, has no holiday table to look it up in.
+  const resolvedDates = (spec as { holidaysUntil?: unknown }).holidaysUntil !== undefined;
+  if (spec.publicHolidays !== false && spec.holidayCountry !== undefined && !resolvedDates) {
     const message = holidayCountryProblem(spec.holidayCountry);
     if (message !== undefined) add('holidayCountry', message);
   } else if (spec.publicHolidays !== false && region !== undefined && regionInfo(region) === undefined) {
@@ -196,32 +206,6 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-function holidayCountryProblem(value: string): string | undefined {
-  const catalogue = new (holidaysClass())();
-  const countries = catalogue.getCountries('en');
-  const match = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/.exec(value);
-  if (!match) {
-    const byName = Object.entries(countries).find(([, name]) => name.toLowerCase() === value.toLowerCase());
-    return `${JSON.stringify(value)} is not an ISO 3166 country code; ${byName
-      ? `did you mean "${byName[0]}"?`
-      : 'use a code like "IE" or "US-VA" (country-state), or set publicHolidays: false'}`;
-  }
-  const country = match[1].toUpperCase();
-  if (!(country in countries)) {
-    return `"${value}" is not a country of the public-holiday calendar (date-holidays); use an ISO 3166 code like "IE" or "US-VA", or set publicHolidays: false`;
-  }
-  if (match[2] !== undefined) {
-    const states = catalogue.getStates(country, 'en') ?? {};
-    if (!(match[2].toUpperCase() in states)) {
-      const known = Object.keys(states);
-      return known.length === 0
-        ? `"${value}": the public-holiday calendar of ${country} has no states; use "${country}"`
-        : `"${value}": the public-holiday calendar of ${country} has no state "${match[2]}"; use "${country}" or one of ${known.map((s) => `${country}-${s}`).join(', ')}`;
-    }
-  }
-  return undefined;
-}
-
 /** The IANA zone closest to a misspelt name, for "did you mean" messages. */
 function suggestTimeZone(name: string): string | undefined {
   return closestName(name, ianaZoneNames(), Math.max(2, Math.floor(name.length / 4)));
@@ -252,6 +236,11 @@ interface CompiledWindow {
   readonly days: ReadonlySet<number>;
   readonly blackouts: readonly Blackout[];
   readonly holidayCountry?: string;
+  /** Holiday names by local date, from the plan. */
+  readonly holidays: ReadonlyMap<string, string>;
+  /** The local dates the holiday dates cover; outside them a window with a holiday calendar is closed. */
+  readonly holidaysFrom: string;
+  readonly holidaysUntil: string;
   /** `dayInterval` by civil date; the zone's offsets are slow to read and stage windows ask again and again. */
   readonly intervals: Map<number, { start: number; end: number } | undefined>;
 }
@@ -272,9 +261,13 @@ function compile(window: ResolvedWindow): CompiledWindow {
   const result: CompiledWindow = {
     window,
     zone,
-    days: new Set(window.weekdays.map((d) => (WEEKDAY_ORDER.indexOf(d) + 1) % 7)),
+    days: utcWeekdays(window.weekdays),
     blackouts,
     holidayCountry: window.holidayCountry?.toUpperCase(),
+    holidays: new Map((window.holidays ?? []).map((h) => [h.date, h.name])),
+    // A window with a calendar but no dates (a plan from before dates were resolved) knows no day: closed.
+    holidaysFrom: window.holidaysFrom ?? '9999-12-31',
+    holidaysUntil: window.holidaysUntil ?? '0000-01-01',
     intervals: new Map(),
   };
   compiled.set(window, result);
@@ -326,10 +319,36 @@ function dayClosedReason(cw: CompiledWindow, day: number): string | undefined {
   const blackout = cw.blackouts.find((b) => b.from <= date && date <= b.to);
   if (blackout) return `blackout ${blackout.text}`;
   if (cw.holidayCountry !== undefined) {
-    const names = publicHolidaysOn(cw.holidayCountry, date);
-    if (names.length > 0) return `public holiday in ${cw.holidayCountry}: ${names.join(', ')}`;
+    const beyond = beyondHolidayDates(cw, date);
+    if (beyond !== undefined) return beyond;
+    const names = cw.holidays.get(date);
+    if (names !== undefined) return `public holiday in ${cw.holidayCountry}: ${names}`;
   }
   return undefined;
+}
+
+/** Why a local date lies outside the holiday dates of the plan, or `undefined` inside them. */
+function beyondHolidayDates(cw: CompiledWindow, date: string): string | undefined {
+  if (date > cw.holidaysUntil) {
+    return `the plan's ${cw.holidayCountry} public-holiday dates end on ${cw.holidaysUntil} (its holiday horizon), so whether ${date} is a holiday is not known `
+      + 'and the window stays closed; upgrade cdk-wave-pipelines and redeploy the pipeline to extend the dates';
+  }
+  if (date < cw.holidaysFrom) {
+    return `the plan's ${cw.holidayCountry} public-holiday dates start on ${cw.holidaysFrom}, so whether ${date} is a holiday is not known and the window stays closed`;
+  }
+  return undefined;
+}
+
+/**
+ * Why the window can never open again from `now` on, or `undefined`: the local date of `now` is
+ * past the holiday dates of the plan (its holiday horizon). A window gate then fails at once
+ * instead of holding: only a redeployed plan can open it.
+ */
+export function holidayHorizonPassed(window: ResolvedWindow, now: Date): string | undefined {
+  const cw = compile(window);
+  if (cw.holidayCountry === undefined) return undefined;
+  const date = isoDate(localDay(cw.zone, now.getTime()));
+  return date > cw.holidaysUntil ? beyondHolidayDates(cw, date) : undefined;
 }
 
 /** Whether a deployment may start at `now`. */
@@ -542,62 +561,6 @@ function weekdaysText(weekdays: readonly string[]): string {
     first = k;
   }
   return runs.join(', ');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Public holidays
-// ---------------------------------------------------------------------------------------------
-
-const calendars = new Map<string, Holidays>();
-
-/**
- * date-holidays (and the time-zone data it carries) is loaded on first use, not at import: most
- * controller invocations are bake sweeps that never look at a holiday, and a Lambda cold start pays
- * for every module evaluated at import.
- */
-function holidaysClass(): typeof Holidays {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require('date-holidays');
-  return (loaded.default ?? loaded) as typeof Holidays;
-}
-const holidayYears = new Map<string, ReadonlyMap<string, string[]>>();
-
-/** Names of the public holidays (type `public` only) on a local date `YYYY-MM-DD`. */
-function publicHolidaysOn(country: string, date: string): string[] {
-  const year = Number(date.slice(0, 4));
-  // A holiday that starts late in December can run into January: look in both years.
-  return [...(holidaysOfYear(country, year).get(date) ?? []), ...(holidaysOfYear(country, year - 1).get(date) ?? [])];
-}
-
-function holidaysOfYear(country: string, year: number): ReadonlyMap<string, string[]> {
-  const key = `${country}:${year}`;
-  const cached = holidayYears.get(key);
-  if (cached) return cached;
-  const days = new Map<string, string[]>();
-  for (const holiday of calendar(country).getHolidays(year)) {
-    if (holiday.type !== 'public') continue;
-    // `date` is the local date in the country, independent of any time zone; `start`/`end` give the length.
-    const first = Date.UTC(Number(holiday.date.slice(0, 4)), Number(holiday.date.slice(5, 7)) - 1, Number(holiday.date.slice(8, 10)));
-    const length = Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY));
-    for (let i = 0; i < length; i++) {
-      const date = isoDate(first + i * DAY);
-      days.set(date, [...(days.get(date) ?? []), holiday.name]);
-    }
-  }
-  holidayYears.set(key, days);
-  return days;
-}
-
-function calendar(country: string): Holidays {
-  let holidays = calendars.get(country);
-  if (!holidays) {
-    const [code, state] = country.split('-');
-    const options = { types: ['public' as const], languages: ['en'] };
-    const HolidaysClass = holidaysClass();
-    holidays = state !== undefined ? new HolidaysClass(code, state, options) : new HolidaysClass(code, options);
-    calendars.set(country, holidays);
-  }
-  return holidays;
 }
 
 // ---------------------------------------------------------------------------------------------

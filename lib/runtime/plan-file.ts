@@ -1,7 +1,8 @@
 /**
- * The release plan the Lambda handlers enforce. The constructs stage it as `plan.json` next to the
- * bundled handler, so a handler always enforces the plan its pipeline was synthesized from. It is
- * checked by the plan validator of the model, the same one the `wave-pipelines` command uses.
+ * The release plan the Lambda handlers enforce. The constructs stage it as `plan.json` in a layer
+ * of the function (`/opt/plan.json`), so a handler always enforces the plan its pipeline was
+ * synthesized from. It is checked by the plan validator of the model, the same one the
+ * `wave-pipelines` command uses.
  */
 import * as fs from 'fs';
 import { ReleasePlan } from '../model/plan';
@@ -13,7 +14,7 @@ export function readPlanFile(file: string): ReleasePlan {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the release plan ${file}: ${err instanceof Error ? err.message : String(err)}; the construct stages it next to the handler`);
+    throw new Error(`cannot read the release plan ${file}: ${err instanceof Error ? err.message : String(err)}; the construct stages it in the function's plan layer`);
   }
   return parseReleasePlan(text, `release plan ${file}`);
 }

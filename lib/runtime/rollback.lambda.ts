@@ -2,12 +2,13 @@
  * Lambda entry of the operators' rollback: `{ "targetId": "prod-wave-1-us-east-1-fleet" }` rolls
  * that target back (deployments, aliases, pipeline stage) and returns what it found and did.
  */
-import * as path from 'path';
 import { createAwsClientFactory } from './aws-clients';
 import { cachedPlan } from './plan-file';
 import { RollbackEvent, RollbackReport, createRollbackHandler } from './rollback';
+import { PLAN_RUNTIME_PATH } from '../model/plan';
 
-const plan = cachedPlan(path.join(__dirname, 'plan.json'));
+// The plan layer, extracted by Lambda to /opt (see ReleaseController).
+const plan = cachedPlan(PLAN_RUNTIME_PATH);
 let rollback: ((event: RollbackEvent) => Promise<RollbackReport>) | undefined;
 
 export async function handler(event: RollbackEvent): Promise<RollbackReport> {

@@ -37,7 +37,7 @@ describe('renderGanttHtml', () => {
     expect(unbalancedTags(html)).toEqual([]);
     expect(html).not.toMatch(/https?:/);
     expect(html).not.toMatch(/<script|<link|<img|@import|src=/);
-    expect(html.match(/<svg width="1280" height="180" viewBox="0 0 1280 180"/g)).toHaveLength(1);
+    expect(html.match(/<svg width="1280" height="190" viewBox="0 0 1280 190"/g)).toHaveLength(1);
   });
 
   test('one bar per timeline entry, one row per region of each stage', () => {
@@ -52,10 +52,13 @@ describe('renderGanttHtml', () => {
 
   test('bars are placed on the time axis: 08:00 at x=260, the 23:05 finish at x=1260', () => {
     // 905 minutes over 1000 px: the Dublin one-box deployment starts at 09:00, 60 min in.
-    expect(html).toContain('<rect class="bar deploy done" x="326.3" y="72" width="11.0" height="14">'
-      + '<title>prod-wave-1-eu-west-1-onebox: one-box deployment (DONE), Tue 2025-03-04 09:00 UTC to Tue 2025-03-04 09:10 UTC, 10 min</title></rect>');
-    // Sydney's fleet bake, 22:35-23:05, is the last bar and ends at the right edge.
-    expect(html).toContain('<rect class="bar bake done" x="1226.9" y="150" width="33.1" height="14">');
+    // Hovering shows UTC and the region's local time (Dublin is on UTC in March).
+    expect(html).toContain('<rect class="bar deploy done" x="326.3" y="82" width="11.0" height="14">'
+      + '<title>prod-wave-1-eu-west-1-onebox: one-box deployment (DONE), Tue 2025-03-04 09:00 UTC (Tue 2025-03-04 09:00 Europe/Dublin) '
+      + 'to Tue 2025-03-04 09:10 UTC (Tue 2025-03-04 09:10 Europe/Dublin), 10 min</title></rect>');
+    // Sydney's fleet bake, 22:35-23:05, is the last bar and ends at the right edge; Sydney is 11 hours ahead.
+    expect(html).toContain('<rect class="bar bake done" x="1226.9" y="160" width="33.1" height="14"><title>prod-wave-3-ap-southeast-2-fleet: '
+      + 'fleet bake, 30 min (DONE), Tue 2025-03-04 22:35 UTC (Wed 2025-03-05 09:35 Australia/Sydney) to Tue 2025-03-04 23:05 UTC (Wed 2025-03-05 10:05 Australia/Sydney), 30 min</title></rect>');
   });
 
   test('a legend names every phase, the closed window shading and the stage lines', () => {
@@ -66,12 +69,12 @@ describe('renderGanttHtml', () => {
 
   test('closed window periods are shaded per row', () => {
     // Dublin is closed from the start of the chart until 09:00 and again from 17:00.
-    expect(html).toContain('<title>window closed Tue 2025-03-04 08:00 UTC to Tue 2025-03-04 09:00 UTC: '
+    expect(html).toContain('<title>window closed Tue 2025-03-04 08:00 UTC (Tue 2025-03-04 08:00 Europe/Dublin) to Tue 2025-03-04 09:00 UTC (Tue 2025-03-04 09:00 Europe/Dublin): '
       + 'Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays</title>');
-    expect(html).toContain('<title>window closed Tue 2025-03-04 17:00 UTC to Tue 2025-03-04 23:05 UTC: '
+    expect(html).toContain('<title>window closed Tue 2025-03-04 17:00 UTC (Tue 2025-03-04 17:00 Europe/Dublin) to Tue 2025-03-04 23:05 UTC (Tue 2025-03-04 23:05 Europe/Dublin): '
       + 'Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays</title>');
-    // Sydney opens at 22:00 UTC and stays open to the end of the chart.
-    expect(html).toContain('<title>window closed Tue 2025-03-04 08:00 UTC to Tue 2025-03-04 22:00 UTC: '
+    // Sydney opens at 22:00 UTC (09:00 local, the next day) and stays open to the end of the chart.
+    expect(html).toContain('<title>window closed Tue 2025-03-04 08:00 UTC (Tue 2025-03-04 19:00 Australia/Sydney) to Tue 2025-03-04 22:00 UTC (Wed 2025-03-05 09:00 Australia/Sydney): '
       + 'Mon-Thu 09:00-17:00 Australia/Sydney, closed on AU-NSW public holidays</title>');
     // Los Angeles closes again at 01:00 UTC, after the chart ends; beta has no window.
     expect(html.match(/<rect class="closed" x=/g)).toHaveLength(6);
@@ -97,11 +100,10 @@ describe('renderGanttHtml', () => {
       '447.8 Prod-Wave-2 starts Tue 2025-03-04 10:50 UTC',
       '779.3 Prod-Wave-3 starts Tue 2025-03-04 15:50 UTC',
     ]);
-    // 15 hours: a tick every 2 hours, from 08:00.
-    expect([...html.matchAll(/<text class="axis" [^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
-      'Tue 03-04 08:00', 'Tue 03-04 10:00', 'Tue 03-04 12:00', 'Tue 03-04 14:00',
-      'Tue 03-04 16:00', 'Tue 03-04 18:00', 'Tue 03-04 20:00', 'Tue 03-04 22:00',
-    ]);
+    // 15 hours over 1000 px: a time label every hour from 08:00, under one day label at the chart's left edge.
+    expect([...html.matchAll(/<text class="axis time" [^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(
+      [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23].map((h) => `${String(h).padStart(2, '0')}:00`));
+    expect([...html.matchAll(/<text class="axis day" x="([0-9.]+)"[^>]*>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['263.0 Tue 03-04']);
   });
 
   test('a failure shows the failed bake, the rollback bars and the stages that never started', () => {

@@ -7,9 +7,9 @@ export interface MemoryIo extends CliIo {
 
 /**
  * `files` maps paths to contents; a path ending in `/` is an empty directory. Every parent of a
- * file is a directory.
+ * file is a directory. `modified` gives files their modification time (default: the epoch).
  */
-export function memoryIo(files: Record<string, string>, now = new Date('2025-03-04T08:00:42.123Z')): MemoryIo {
+export function memoryIo(files: Record<string, string>, now = new Date('2025-03-04T08:00:42.123Z'), modified: Record<string, Date> = {}): MemoryIo {
   const out = { stdout: '', stderr: '', written: {} as Record<string, string> };
   return {
     out,
@@ -35,6 +35,7 @@ export function memoryIo(files: Record<string, string>, now = new Date('2025-03-
       }
       return isDirectory ? [...names] : undefined;
     },
+    modifiedTime: (path) => (path in files && !path.endsWith('/') ? modified[path] ?? new Date(0) : undefined),
     now: () => now,
   };
 }

@@ -11,8 +11,8 @@ const checkout = planOf(THREE_WAVES);
 const planJson = (plan: ReleasePlan = checkout) => JSON.stringify(plan, undefined, 2);
 const assembly = (extra: Record<string, string> = {}) => ({ 'cdk.out/manifest.json': '{}', 'cdk.out/wave-pipelines.checkout.plan.json': planJson(), ...extra });
 
-function run(argv: string[], files: Record<string, string> = assembly(), now?: Date) {
-  const io = memoryIo(files, now);
+function run(argv: string[], files: Record<string, string> = assembly(), now?: Date, modified?: Record<string, Date>) {
+  const io = memoryIo(files, now, modified);
   const code = runCli(argv, io);
   return { code, ...io.out };
 }
@@ -53,6 +53,20 @@ describe('wave-pipelines plan: text output', () => {
       + '                 us-west-2       Mon-Thu 09:00-17:00 America/Los_Angeles, closed on US-OR public holidays\n'
       + '                 ap-southeast-2  Mon-Thu 09:00-17:00 Australia/Sydney, closed on AU-NSW public holidays\n');
     expect(stdout.match(/ {2}window {7}/g)).toHaveLength(4);
+  });
+
+  test('names each public holiday that closes a stage\'s window soon after the start, from the plan\'s dates', () => {
+    expect(stdout).toContain('  window       eu-west-1 Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays\n'
+      + '  holidays     closing a window within 60 days of the release start (holiday dates in the plan until 2030-12-31):\n'
+      + '                 2025-03-17 St. Patrick’s Day, IE\n'
+      + '                 2025-04-21 Easter Monday, IE\n');
+    expect(stdout).toContain('  holidays     none close a window within 60 days of the release start (holiday dates in the plan until 2030-12-31)\n');
+    // A holiday dropped from the plan is not named: the report reads the plan, not a holiday library.
+    const withoutEaster = JSON.parse(planJson());
+    withoutEaster.stages[1].regions[0].window.holidays = withoutEaster.stages[1].regions[0].window.holidays.filter((h: { date: string }) => h.date !== '2025-04-21');
+    const out = run(['plan', '--start', '2025-03-04T08:00:00Z'], assembly({ 'cdk.out/wave-pipelines.checkout.plan.json': JSON.stringify(withoutEaster) })).stdout;
+    expect(out).toContain('2025-03-17 St. Patrick’s Day, IE\n');
+    expect(out).not.toContain('Easter Monday, IE');
   });
 
   test('simulated times of each stage and region, in UTC and region-local time', () => {
@@ -268,6 +282,29 @@ describe('wave-pipelines plan: errors', () => {
     const unknown = run(['plan', '--colour']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^wave-pipelines: Unknown option '--colour'/);
+  });
+});
+
+describe('wave-pipelines plan: a plan file older than the last synth attempt', () => {
+  const marker = 'cdk.out/wave-pipelines.checkout.synth-attempt';
+  const planPath = 'cdk.out/wave-pipelines.checkout.plan.json';
+  const files = assembly({ [marker]: 'started' });
+  const at = (iso: string) => new Date(iso);
+
+  test('warns on stderr, names both times, and still shows the plan', () => {
+    const { code, stdout, stderr } = run(['plan', '--start', '2025-03-04T08:00:00Z'], files, undefined,
+      { [planPath]: at('2025-03-03T10:00:00Z'), [marker]: at('2025-03-04T07:59:00Z') });
+    expect(code).toBe(0);
+    expect(stderr).toBe('wave-pipelines: warning: the plan file cdk.out/wave-pipelines.checkout.plan.json was written Mon 2025-03-03 10:00 UTC, '
+      + 'before the last synth attempt (Tue 2025-03-04 07:59 UTC), which did not finish: it shows the pipeline as of the last successful synth. '
+      + 'Run `cdk synth` again and fix its errors to see the current plan.\n');
+    expect(stdout).toContain('Release COMPLETED\n');
+  });
+
+  test('no warning when the plan was written after the attempt started, or when there is no marker', () => {
+    expect(run(['plan'], files, undefined, { [planPath]: at('2025-03-04T07:59:30Z'), [marker]: at('2025-03-04T07:59:00Z') }).stderr).toBe('');
+    expect(run(['plan'], files, undefined, { [planPath]: at('2025-03-04T07:59:00Z'), [marker]: at('2025-03-04T07:59:00Z') }).stderr).toBe('');
+    expect(run(['plan'], assembly(), undefined, { [planPath]: at('2025-03-03T10:00:00Z') }).stderr).toBe('');
   });
 });
 

@@ -2,10 +2,12 @@
 // gate, deployment and validation is where the layout puts it, in the layout's order, with the
 // layout's approval timeouts. The simulator and the CLI read the same layout.
 import { Template } from 'aws-cdk-lib/assertions';
+import * as pipelines from 'aws-cdk-lib/pipelines';
 import { buildExampleApp } from '../../examples/app';
 import { ReleaseDeclaration, ReleasePlan } from '../../lib';
 import { LayoutActionKind, phases, pipelineLayout, stageLayout } from '../../lib/model/layout';
 import { planTargets } from '../../lib/model/plan';
+import { simulateRelease } from '../../lib/model/simulate';
 import { PREPROD_ACCOUNT, PROD_ACCOUNT, THREE_WAVES, TWELVE_REGIONS, pipelineApp } from '../fixtures/apps';
 
 interface Rendered { key: string; runOrder: number; timeout?: number; prepareRunOrder?: number }
@@ -28,7 +30,13 @@ function renderedStages(template: any, plan: ReleasePlan): Map<string, Rendered[
     const prepares = new Map<string, number>();
     for (const a of rendered.Actions) {
       const category = a.ActionTypeId.Category;
-      if (category === 'Approval' && a.Name === 'Window') {
+      const own = [
+        ...(stage.preSteps ?? []).map((x) => [x.name, LayoutActionKind.PRE_STEP]),
+        ...(stage.postSteps ?? []).map((x) => [x.name, LayoutActionKind.POST_STEP]),
+      ].find(([name]) => a.Name === name);
+      if (own) {
+        actions.push({ key: `${own[1]} ${own[0]}`, runOrder: a.RunOrder });
+      } else if (category === 'Approval' && a.Name === 'Window') {
         actions.push({ key: `${LayoutActionKind.WINDOW_GATE}`, runOrder: a.RunOrder, timeout: a.TimeoutInMinutes });
       } else if (category === 'Approval') {
         actions.push({ key: `${LayoutActionKind.BAKE_GATE} ${regionOf(a)} ${targetOf(a)}`, runOrder: a.RunOrder, timeout: a.TimeoutInMinutes });
@@ -56,7 +64,8 @@ function checkAgainstLayout(template: any, plan: ReleasePlan) {
   for (const layout of pipelineLayout(plan)) {
     const expected = layout.actions.map((a) => ({
       key: a.kind === LayoutActionKind.WINDOW_GATE ? a.kind
-        : a.kind === LayoutActionKind.VALIDATION ? `${a.kind} ${a.region} ${a.name}` : `${a.kind} ${a.region} ${a.targetId}`,
+        : a.kind === LayoutActionKind.PRE_STEP || a.kind === LayoutActionKind.POST_STEP ? `${a.kind} ${a.name}`
+          : a.kind === LayoutActionKind.VALIDATION ? `${a.kind} ${a.region} ${a.name}` : `${a.kind} ${a.region} ${a.targetId}`,
       phase: a.phase,
       timeout: a.timeoutMinutes,
     }));
@@ -125,5 +134,48 @@ describe('the layout (pure model, no CloudFormation)', () => {
   test('every target is deployed exactly once by the layout', () => {
     const deployed = pipelineLayout(plan).flatMap((s) => s.actions).filter((a) => a.kind === LayoutActionKind.DEPLOY).map((a) => a.targetId);
     expect(deployed.sort()).toEqual(planTargets(plan).map((t) => t.id).sort());
+  });
+});
+
+describe('steps of your own, placed by the layout', () => {
+  test('pre after the window gate and before any deployment, post after every bake; in the plan', () => {
+    const approve = new pipelines.ManualApprovalStep('ReleaseManager');
+    const check = new pipelines.ShellStep('CheckDashboards', { commands: ['./check.sh'] });
+    const { template, pipeline } = pipelineApp(THREE_WAVES, { stageSteps: [{ stageName: 'Prod-Wave-1', pre: [approve], post: [check] }] });
+    const stage = pipeline.plan.stages.find((s) => s.name === 'Prod-Wave-1')!;
+    expect([stage.preSteps, stage.postSteps]).toEqual([[{ name: 'ReleaseManager', kind: 'MANUAL_APPROVAL' }], [{ name: 'CheckDashboards', kind: 'SHELL' }]]);
+    const actions = (Object.values(template().findResources('AWS::CodePipeline::Pipeline'))[0] as any).Properties.Stages
+      .find((s: any) => s.Name === 'Prod-Wave-1').Actions as any[];
+    const runOrder = (name: string) => actions.find((a) => a.Name === name || a.Name.endsWith(`.${name}`))!.RunOrder;
+    const deploys = actions.filter((a) => a.ActionTypeId.Category === 'Deploy').map((a) => a.RunOrder);
+    const bakes = actions.filter((a) => /Bake$/.test(a.Name)).map((a) => a.RunOrder);
+    expect(runOrder('Window')).toBeLessThan(runOrder('ReleaseManager'));
+    expect(runOrder('ReleaseManager')).toBeLessThan(Math.min(...deploys));
+    expect(runOrder('CheckDashboards')).toBeGreaterThan(Math.max(...bakes));
+    expect(checkAgainstLayout(template().toJSON(), pipeline.plan)).toBeGreaterThan(10);
+  });
+
+  test('a stage the release does not have is refused', () => {
+    expect(() => pipelineApp(THREE_WAVES, { stageSteps: [{ stageName: 'Prod-Wave-9', pre: [new pipelines.ManualApprovalStep('X')] }] }))
+      .toThrow('stageSteps[0].stageName: "Prod-Wave-9" is not a stage of the release; use one of "beta", "gamma", "Prod-Wave-1", "Prod-Wave-2", "Prod-Wave-3"');
+  });
+});
+
+describe('the simulator follows the same layout', () => {
+  test('steps of your own and validations are scheduled where the pipeline runs them', () => {
+    const { pipeline } = pipelineApp(THREE_WAVES, { stageSteps: [{ stageName: 'Prod-Wave-1', pre: [new pipelines.ManualApprovalStep('ReleaseManager')], post: [new pipelines.ShellStep('CheckDashboards', { commands: ['x'] })] }] });
+    const timeline = simulateRelease(pipeline.plan, new Date('2026-11-30T07:00:00Z'), { deployMinutes: 10, validationMinutes: 15 });
+    const at = (stage: string, match: RegExp) => timeline.entries.filter((e) => e.stageName === stage && match.test(e.detail));
+    const [pre] = at('Prod-Wave-1', /step ReleaseManager \(manual approval/);
+    const [post] = at('Prod-Wave-1', /step CheckDashboards \(SHELL\)/);
+    const deploys = timeline.entries.filter((e) => e.stageName === 'Prod-Wave-1' && e.phase === 'DEPLOY');
+    const bakes = timeline.entries.filter((e) => e.stageName === 'Prod-Wave-1' && e.phase === 'BAKE');
+    expect(pre.end.getTime()).toBeLessThanOrEqual(Math.min(...deploys.map((d) => d.start.getTime())));
+    expect(post.start.getTime()).toBeGreaterThanOrEqual(Math.max(...bakes.map((b) => b.end.getTime())));
+    // gamma: the integration tests run after the fleet deployment and before its bake.
+    const [integ] = at('gamma', /validation Integ/);
+    const [gammaBake] = timeline.entries.filter((e) => e.stageName === 'gamma' && e.phase === 'BAKE');
+    const [gammaDeploy] = timeline.entries.filter((e) => e.stageName === 'gamma' && e.phase === 'DEPLOY');
+    expect([gammaDeploy.end.getTime() <= integ.start.getTime(), integ.end.getTime() <= gammaBake.start.getTime()]).toEqual([true, true]);
   });
 });

@@ -118,9 +118,13 @@ describe('the plan: defaults from AWS practice', () => {
 
   test('production regions get their local business-hours window; pre-production none', () => {
     expect(plan.stages[0].regions[0].window).toBeUndefined();
-    expect(plan.stages[3].regions[1].window).toEqual({
+    const { holidays, holidaysFrom, holidaysUntil, ...window } = plan.stages[3].regions[1].window!;
+    expect(window).toEqual({
       timeZone: 'Australia/Sydney', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [], holidayCountry: 'AU-NSW',
     });
+    // Public holidays resolved into dates at synth (Australia Day 2026 is a Monday).
+    expect([holidaysFrom, holidaysUntil]).toEqual(['2025-01-01', '2030-12-31']);
+    expect(holidays).toContainEqual({ date: '2026-01-26', name: 'Australia Day' });
     expect(plan.stopSwitchParameterName).toBe('/cdk-wave-pipelines/orders/stop-all-releases');
     expect(plan.maxWindowHoldMinutes).toBe(7200);
   });

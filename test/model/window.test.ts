@@ -56,8 +56,18 @@ describe('resolveWindow', () => {
       expected: { timeZone: 'Asia/Tokyo', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [], holidayCountry: 'JP' },
     },
   ])('$name', ({ spec, region, expected }) => {
-    const resolved = resolveWindow(spec, region);
+    const { holidays, holidaysFrom, holidaysUntil, ...resolved } = resolveWindow(spec, region);
     expect(resolved).toStrictEqual(expected);
+    if (expected.holidayCountry === undefined) {
+      expect([holidays, holidaysFrom, holidaysUntil]).toStrictEqual([undefined, undefined, undefined]);
+    } else {
+      // The holidays are resolved into dates for the holiday horizon, only those on an open weekday.
+      expect([holidaysFrom, holidaysUntil]).toStrictEqual(['2025-01-01', '2030-12-31']);
+      expect(holidays!.length).toBeGreaterThan(10);
+      const open = new Set(expected.weekdays);
+      const weekdayOf = (date: string) => ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'][new Date(`${date}T00:00:00Z`).getUTCDay()];
+      expect(holidays!.filter((h) => !open.has(weekdayOf(h.date)))).toStrictEqual([]);
+    }
   });
 
   test.each([
@@ -563,7 +573,7 @@ describe('validateWindow', () => {
     },
     {
       spec: { holidayCountry: 'XX' },
-      expected: ['production.window.holidayCountry: "XX" is not a country of the public-holiday calendar (date-holidays); use an ISO 3166 code like "IE" or "US-VA", or set publicHolidays: false'],
+      expected: ['production.window.holidayCountry: "XX" is not a country of the public-holiday calendar (date-holidays 3.37.0); use an ISO 3166 code like "IE" or "US-VA", or set publicHolidays: false'],
     },
     {
       spec: { holidayCountry: 'Ireland' },
@@ -603,9 +613,18 @@ describe('DeploymentWindow (public API)', () => {
   const window = DeploymentWindow.resolve({}, 'us-east-1');
 
   test('resolve fills the region defaults', () => {
-    expect(window).toStrictEqual({
-      timeZone: 'America/New_York', weekdays: ['MON', 'TUE', 'WED', 'THU'], startHour: 9, endHour: 17, blackouts: [], holidayCountry: 'US-VA',
+    const { holidays, ...rest } = window;
+    expect(rest).toStrictEqual({
+      timeZone: 'America/New_York',
+      weekdays: ['MON', 'TUE', 'WED', 'THU'],
+      startHour: 9,
+      endHour: 17,
+      blackouts: [],
+      holidayCountry: 'US-VA',
+      holidaysFrom: '2025-01-01',
+      holidaysUntil: '2030-12-31',
     });
+    expect(holidays).toContainEqual({ date: '2026-11-26', name: 'Thanksgiving Day' });
   });
 
   test.each([

@@ -45,8 +45,8 @@ describe('plan file', () => {
   });
 
   test('the Lambda entries refuse to run without the staged plan.json', async () => {
-    await expect(controllerHandler(SCHEDULED_EVENT)).rejects.toThrow(/^cannot read the release plan .*lib\/runtime\/plan\.json/);
-    await expect(rollbackHandler({ targetId: 'x' })).rejects.toThrow(/^cannot read the release plan .*lib\/runtime\/plan\.json/);
+    await expect(controllerHandler(SCHEDULED_EVENT)).rejects.toThrow(/^cannot read the release plan \/opt\/plan\.json/);
+    await expect(rollbackHandler({ targetId: 'x' })).rejects.toThrow(/^cannot read the release plan \/opt\/plan\.json/);
   });
 });
 

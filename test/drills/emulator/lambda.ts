@@ -1,0 +1,56 @@
+/**
+ * Lambda aliases of one account and region: an alias points at a version and may route a weight
+ * of its traffic to one additional version.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html
+ * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html
+ */
+import { awsError, unimplemented } from './aws-errors';
+
+export interface AliasRecord {
+  functionVersion: string;
+  weights: Record<string, number>;
+}
+
+export class LambdaEmulator {
+  static key(functionName: string, aliasName: string): string {
+    return `${functionName}:${aliasName}`;
+  }
+
+  readonly aliases = new Map<string, AliasRecord>();
+  /** Every change of an alias (UpdateAlias and CodeDeploy's shifts), for the drills' journal. */
+  readonly updates: Array<{ key: string; at: Date; by: string; before: AliasRecord; after: AliasRecord }> = [];
+
+  constructor(private readonly now: () => Date) {}
+
+  setAlias(functionName: string, aliasName: string, record: AliasRecord, by = 'CodeDeploy'): void {
+    const key = LambdaEmulator.key(functionName, aliasName);
+    const before = this.aliases.get(key);
+    const after = { functionVersion: record.functionVersion, weights: { ...record.weights } };
+    this.aliases.set(key, after);
+    if (before) this.updates.push({ key, at: this.now(), by, before, after: { ...after, weights: { ...after.weights } } });
+  }
+
+  handle(operation: string, input: any): any {
+    const key = LambdaEmulator.key(input.FunctionName, input.Name);
+    const alias = this.aliases.get(key);
+    if (!alias) throw awsError('ResourceNotFoundException', `Alias not found: ${key}`, 404);
+    switch (operation) {
+      case 'GetAlias':
+        return {
+          AliasArn: `arn:aws:lambda:::function:${key}`,
+          Name: input.Name,
+          FunctionVersion: alias.functionVersion,
+          ...(Object.keys(alias.weights).length > 0 ? { RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } } : {}),
+        };
+      case 'UpdateAlias': {
+        const before = { functionVersion: alias.functionVersion, weights: { ...alias.weights } };
+        if (input.FunctionVersion !== undefined) alias.functionVersion = input.FunctionVersion;
+        if (input.RoutingConfig !== undefined) alias.weights = { ...(input.RoutingConfig.AdditionalVersionWeights ?? {}) };
+        this.updates.push({ key, at: this.now(), by: 'UpdateAlias', before, after: { functionVersion: alias.functionVersion, weights: { ...alias.weights } } });
+        return { Name: input.Name, FunctionVersion: alias.functionVersion, RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } };
+      }
+      default:
+        throw unimplemented('lambda', operation);
+    }
+  }
+}

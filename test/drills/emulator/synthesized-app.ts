@@ -1,0 +1,175 @@
+/**
+ * The example app as the drills see it: synthesized once, then read back from the cloud assembly
+ * exactly as AWS would receive it. The pipeline's stages, actions and run orders come from the
+ * pipeline stack's template (AWS::CodePipeline::Pipeline), the plan from the plan file the
+ * controller Lambda is deployed with, and each target's monitor-role grants from its stage template.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { EventRule, readRules } from './eventbridge';
+import { buildExampleApp } from '../../../examples/app';
+import { ReleaseDeclaration } from '../../../lib';
+import { controllerRoleName } from '../../../lib/model/naming';
+import { planFileName, PlannedTarget, planTargets, ReleasePlan } from '../../../lib/model/plan';
+import { readPlanFile } from '../../../lib/runtime/plan-file';
+
+export interface ActionDefinition {
+  readonly name: string;
+  /** `Source`, `Build`, `Deploy`, `Approval`, ... */
+  readonly category: string;
+  readonly provider: string;
+  readonly runOrder: number;
+  readonly region: string;
+  readonly configuration: Record<string, string>;
+  /** The approval's `TimeoutInMinutes` (CodePipeline's default is 7 days). */
+  readonly timeoutMinutes?: number;
+  /** Target whose stack this CloudFormation action deploys (from its `StackName`). */
+  readonly targetId?: string;
+}
+
+export interface StageDefinition {
+  readonly name: string;
+  /** `ROLLBACK` when the stage rolls back by itself on failure (V2 `OnFailure`). */
+  readonly onFailure?: string;
+  readonly actions: ActionDefinition[];
+}
+
+export interface PipelineDefinition {
+  readonly name: string;
+  readonly pipelineType: string;
+  readonly executionMode: string;
+  readonly restartExecutionOnUpdate: boolean;
+  readonly stages: StageDefinition[];
+}
+
+/** What a target's monitor role may do, read from its IAM policy in the stage template. */
+export interface MonitorGrants {
+  /** `service:Action` names granted by any statement. */
+  readonly actions: Set<string>;
+  /** Whether `cloudwatch:DescribeAlarmHistory` is granted on `*` (needed for composite alarms). */
+  readonly alarmHistoryOnWildcard: boolean;
+}
+
+export interface SynthesizedApp {
+  readonly outdir: string;
+  readonly plan: ReleasePlan;
+  readonly pipeline: PipelineDefinition;
+  readonly grants: Map<string, MonitorGrants>;
+  /** `service:Action` names granted to the controller's role in the pipeline stack. */
+  readonly controllerActions: Set<string>;
+  /** The controller's EventBridge rules. */
+  readonly rules: EventRule[];
+}
+
+/** Synthesizes the example (or a variant of its release) into `outdir` and reads it back. */
+export function synthesizeExample(outdir: string, release?: ReleaseDeclaration): SynthesizedApp {
+  const { app, stack } = buildExampleApp(outdir, release);
+  app.synth();
+  const plan = readPlanFile(path.join(outdir, planFileName(stack.pipeline.plan.pipelineName)));
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.artifactId}.template.json`), 'utf8'));
+  const pipeline = readPipeline(template, plan, stack.region);
+  const grants = new Map<string, MonitorGrants>();
+  for (const target of planTargets(plan)) grants.set(target.id, readGrants(outdir, target));
+  const controllerActions = roleActions(template, controllerRoleName(plan.pipelineName));
+  return { outdir, plan, pipeline, grants, controllerActions, rules: readRules(template) };
+}
+
+function readPipeline(template: any, plan: ReleasePlan, stackRegion: string): PipelineDefinition {
+  const resources = Object.values(template.Resources ?? {}) as any[];
+  const pipelines = resources.filter((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+  if (pipelines.length !== 1) throw new Error(`drills: expected one AWS::CodePipeline::Pipeline in the pipeline stack, found ${pipelines.length}`);
+  const props = pipelines[0].Properties;
+  const targets = planTargets(plan);
+  return {
+    name: props.Name,
+    pipelineType: props.PipelineType ?? 'V1',
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html: SUPERSEDED is the default.
+    executionMode: props.ExecutionMode ?? 'SUPERSEDED',
+    restartExecutionOnUpdate: props.RestartExecutionOnUpdate === true,
+    stages: (props.Stages as any[]).map((stage) => ({
+      name: stage.Name,
+      onFailure: stage.OnFailure?.Result,
+      actions: (stage.Actions as any[]).map((action) => {
+        const configuration: Record<string, string> = {};
+        for (const [key, value] of Object.entries(action.Configuration ?? {})) {
+          if (typeof value === 'string') configuration[key] = value;
+        }
+        // An action without Region runs in the pipeline's region.
+        const region = typeof action.Region === 'string' ? action.Region : stackRegion;
+        return {
+          name: action.Name,
+          category: action.ActionTypeId.Category,
+          provider: action.ActionTypeId.Provider,
+          // https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html: runOrder defaults to 1.
+          runOrder: action.RunOrder ?? 1,
+          region,
+          configuration,
+          ...(typeof action.TimeoutInMinutes === 'number' ? { timeoutMinutes: action.TimeoutInMinutes } : {}),
+          ...deployedTarget(targets, stage.Name, region, configuration.StackName),
+        };
+      }),
+    })),
+  };
+}
+
+/** CDK Pipelines names a stage deployment's stack `<stage id>-<stack id>`; a one-box stage id ends in `-OneBox`. */
+function deployedTarget(targets: PlannedTarget[], stageName: string, region: string, stackName: string | undefined): { targetId?: string } {
+  if (!stackName) return {};
+  const kind = /-OneBox-[^-]+$/.test(stackName) ? 'ONE_BOX' : 'FLEET';
+  const target = targets.find((t) => t.stageName === stageName && t.region === region && t.kind === kind);
+  if (!target) throw new Error(`drills: stack ${stackName} of stage ${stageName} (${region}) is no target of the plan`);
+  return { targetId: target.id };
+}
+
+function roleActions(template: any, roleName: string): Set<string> {
+  const resources = template.Resources ?? {};
+  const role = Object.entries(resources).find(([, r]: [string, any]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName);
+  if (!role) throw new Error(`drills: no role ${roleName} in the pipeline stack`);
+  const actions = new Set<string>();
+  for (const r of Object.values(resources) as any[]) {
+    if (r.Type !== 'AWS::IAM::Policy' || !(r.Properties.Roles ?? []).some((x: any) => x?.Ref === role[0])) continue;
+    for (const statement of r.Properties.PolicyDocument.Statement) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const name of Array.isArray(statement.Action) ? statement.Action : [statement.Action]) actions.add(name);
+    }
+  }
+  return actions;
+}
+
+function readGrants(outdir: string, target: PlannedTarget): MonitorGrants {
+  const actions = new Set<string>();
+  let alarmHistoryOnWildcard = false;
+  for (const file of stageTemplates(outdir)) {
+    const template = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const resources = template.Resources ?? {};
+    const role = Object.entries(resources).find(([, r]: [string, any]) => r.Type === 'AWS::IAM::Role'
+      && typeof r.Properties?.RoleName === 'string' && r.Properties.RoleName.endsWith(target.id));
+    if (!role) continue;
+    const [roleId] = role;
+    for (const r of Object.values(resources) as any[]) {
+      if (r.Type !== 'AWS::IAM::Policy' || !(r.Properties.Roles ?? []).some((x: any) => x?.Ref === roleId)) continue;
+      for (const statement of r.Properties.PolicyDocument.Statement) {
+        if (statement.Effect !== 'Allow') continue;
+        const names: string[] = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+        const resourcesOf: unknown[] = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+        for (const name of names) {
+          actions.add(name);
+          if (name === 'cloudwatch:DescribeAlarmHistory' && resourcesOf.includes('*')) alarmHistoryOnWildcard = true;
+        }
+      }
+    }
+    return { actions, alarmHistoryOnWildcard };
+  }
+  throw new Error(`drills: no monitor role of target ${target.id} in the stage templates of ${outdir}`);
+}
+
+let templateCache: { outdir: string; files: string[] } | undefined;
+function stageTemplates(outdir: string): string[] {
+  if (templateCache?.outdir === outdir) return templateCache.files;
+  const files = fs.readdirSync(outdir)
+    .filter((d) => d.startsWith('assembly-'))
+    .flatMap((d) => fs.readdirSync(path.join(outdir, d)).filter((f) => f.endsWith('.template.json')).map((f) => path.join(outdir, d, f)));
+  templateCache = { outdir, files };
+  return files;
+}
