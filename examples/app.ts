@@ -63,6 +63,8 @@ export const ORDERS_RELEASE: ReleaseDeclaration = {
 export interface OrdersPipelineStackProps extends cdk.StackProps {
   /** Override the release (the newcomer-mistake tests do). @default ORDERS_RELEASE */
   readonly release?: ReleaseDeclaration;
+  /** Override the service deployed to each target (the drills do). @default the orders API with its one-box */
+  readonly stageFactory?: IDeploymentStageFactory;
 }
 
 export class OrdersPipelineStack extends cdk.Stack {
@@ -78,15 +80,17 @@ export class OrdersPipelineStack extends cdk.Stack {
         }),
         commands: ['npm ci', 'npx cdk synth'],
       }),
-      stageFactory: new OrdersStages(),
+      stageFactory: props.stageFactory ?? new OrdersStages(),
       release: props.release ?? ORDERS_RELEASE,
     });
   }
 }
 
-export function buildExampleApp(outdir?: string, release?: ReleaseDeclaration): { app: cdk.App; stack: OrdersPipelineStack } {
+export function buildExampleApp(
+  outdir?: string, release?: ReleaseDeclaration, stageFactory?: IDeploymentStageFactory,
+): { app: cdk.App; stack: OrdersPipelineStack } {
   const app = new cdk.App({ outdir });
-  const stack = new OrdersPipelineStack(app, 'OrdersPipeline', { env: { account: ACCOUNTS.tooling, region: 'us-east-1' }, release });
+  const stack = new OrdersPipelineStack(app, 'OrdersPipeline', { env: { account: ACCOUNTS.tooling, region: 'us-east-1' }, release, stageFactory });
   return { app, stack };
 }
 
