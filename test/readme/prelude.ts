@@ -4,6 +4,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
+import { DeploymentTarget } from '../../lib';
 
 declare global {
   /** The ARN of your CodeConnections connection to the repository. */
@@ -11,7 +12,7 @@ declare global {
 
   /** Your service's stack: its alarms and canary are what the bake watches. */
   class MyServiceStack extends cdk.Stack {
-    constructor(scope: Construct, id: string, props: { small: boolean });
+    constructor(scope: Construct, id: string, props: { target: DeploymentTarget });
     readonly errorAlarm: cloudwatch.Alarm;
     readonly latencyAlarm: cloudwatch.Alarm;
     readonly canary: synthetics.Canary;
