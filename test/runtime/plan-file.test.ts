@@ -34,7 +34,7 @@ describe('plan file', () => {
       '  - pipelineRegion: is missing; set it to a string',
       '  - stopSwitchParameterName: is missing; .*',
       '  - maxWindowHoldMinutes: is missing; set it to a finite number .*',
-      '  - stages: is missing; set it to a list of objects \\(name, kind, wave, regions\\)$',
+      '  - stages: is missing; set it to a list of objects \\(name, kind, wave, regions, preSteps\\?, postSteps\\?\\)$',
     ].join('\n'))],
     ['nonsense values in a hand-edited plan', JSON.stringify({ ...PLAN, maxWindowHoldMinutes: 1e9, stages: [{ ...PLAN.stages[0], kind: 'PROD', regions: [{ ...PLAN.stages[0].regions[0], region: 'us-east-9' }] }] }),
       /maxWindowHoldMinutes: 1000000000 is not a whole number of minutes from 1 to 10020\n.*stages\[0\]\.kind: "PROD" is not a stage kind; use "PRE_PRODUCTION" or "PRODUCTION"\n.*stages\[0\]\.regions\[0\]\.region: "us-east-9" is not an AWS region; did you mean "us-east-1"\?/],
