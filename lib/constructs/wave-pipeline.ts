@@ -10,12 +10,12 @@ import { markSynthAttempt, writePlanFileOnSynth } from './plan-file-writer';
 import { decisionLogUrl, ReleaseController } from './release-controller';
 import { ReleaseMonitor } from './release-monitor';
 import { ReleaseDeclaration } from '../model/declaration';
+import { holidayHorizonWarning } from '../model/holidays';
 import { LayoutAction, LayoutActionKind, stageLayout } from '../model/layout';
 import { gateToken, GATE, stageKey } from '../model/naming';
 import { PlannedRegion, PlannedStage, PlannedTarget, planFileName, ReleasePlan } from '../model/plan';
 import { Problem } from '../model/problem';
 import { buildReleasePlan } from '../model/release-plan';
-import { holidayHorizonWarning } from '../model/holidays';
 import { riskyChoices } from '../model/risky-choices';
 import { ReleaseValidationError, validateDeclaration } from '../model/validation';
 
@@ -85,7 +85,7 @@ function stepKind(step: pipelines.Step): string {
  * theirs.
  */
 export class WavePipeline extends Construct {
-  /** Every WavePipeline created so far in the app of `scope`. */
+  /** Every WavePipeline of the app of `scope` whose plan was built so far. */
   private static inApp(scope: Construct): WavePipeline[] {
     return WAVE_PIPELINES.get(scope.node.root) ?? [];
   }
@@ -102,16 +102,12 @@ export class WavePipeline extends Construct {
   private readonly stages = new Map<string, cdk.Stage>();
   private readonly decisionLog: string;
 
-  private readonly pipelineName: string;
-
   constructor(scope: Construct, id: string, props: WavePipelineProps) {
     super(scope, id);
     if (typeof props.pipelineName === 'string') markSynthAttempt(cdk.Stage.of(this)!.outdir, props.pipelineName);
-    this.pipelineName = props.pipelineName;
-    WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
     const stack = cdk.Stack.of(this);
     const problems: Problem[] = [];
-    const sameName = WavePipeline.inApp(this).filter((other) => other !== this && other.pipelineName === props.pipelineName);
+    const sameName = WavePipeline.inApp(this).filter((other) => other.plan.pipelineName === props.pipelineName);
     const appProblems: Problem[] = sameName.length === 0 ? [] : [{
       path: 'pipelineName',
       message: `"${props.pipelineName}" is already the name of the WavePipeline at ${sameName.map((o) => o.node.path).join(', ')} in this app; their controllers, plans and alarms would share names: give each pipeline its own pipelineName`,
@@ -137,6 +133,8 @@ export class WavePipeline extends Construct {
       throw err;
     }
     if (appProblems.length > 0) throw new ReleaseValidationError(appProblems);
+    // Registered once its plan exists: later pipelines of the app compare their names with it.
+    WAVE_PIPELINES.set(this.node.root, [...WavePipeline.inApp(this), this]);
 
     this.decisionLog = decisionLogUrl(stack.region, this.plan.pipelineName);
     this.codePipeline = new pipelines.CodePipeline(this, 'Pipeline', {

@@ -22,7 +22,7 @@
  *   every target of that stage that had started deploying, in every region of the stage, not only
  *   the failed one. Work in progress elsewhere in the stage stops; no later stage starts.
  */
-import { LayoutActionKind, phases, stageLayout } from './layout';
+import { LayoutAction, LayoutActionKind, phases, stageLayout } from './layout';
 import { PlannedRegion, PlannedStage, PlannedStep, PlannedTarget, ReleasePlan, planTargets } from './plan';
 import { DEFAULT_HORIZON_DAYS, nextCommonOpening } from './window';
 
@@ -198,8 +198,9 @@ export function simulateRelease(plan: ReleasePlan, start: Date, options: Simulat
       continue;
     }
 
+    const stagePhases = phases(stageLayout(stage));
     const runs = stage.regions.map((region) =>
-      runRegion(stage, region, stageStart, gate, { deployMs, validationMs, failure: options.failure }));
+      runRegion(stage, stagePhases, region, stageStart, gate, { deployMs, validationMs, failure: options.failure }));
     const failing = runs.find((r) => r.failsAt !== undefined);
     let stageEnd: number;
     let stageStatus: string = TIMELINE_STATUS.DONE;
@@ -294,7 +295,9 @@ function windowGate(stage: PlannedStage, stageStart: number, maxHoldMs: number):
 }
 
 /** Schedules one region of one stage, from when the stage's gate opens, as if nothing else in the stage went wrong. */
-function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: number, gate: StageGate, settings: RunSettings): RegionRun {
+function runRegion(
+  stage: PlannedStage, stagePhases: LayoutAction[][], region: PlannedRegion, stageStart: number, gate: StageGate, settings: RunSettings,
+): RegionRun {
   const run: RegionRun = { region, entries: [], deployed: [], end: stageStart };
   const add = (entry: Omit<MutableEntry, 'stageName' | 'region'>) => {
     run.entries.push({ stageName: stage.name, region: region.region, ...entry });
@@ -317,7 +320,7 @@ function runRegion(stage: PlannedStage, region: PlannedRegion, stageStart: numbe
   // The region's actions in the layout's order: one-box deploy, one-box bake, fleet deploy, its
   // validations (in parallel), fleet bake.
   const targets = new Map([region.oneBox, region.fleet].filter((x): x is PlannedTarget => x !== undefined).map((x) => [x.id, x]));
-  const mine = phases(stageLayout(stage)).map((p) => p.filter((a) => a.region === region.region)).filter((p) => p.length > 0);
+  const mine = stagePhases.map((p) => p.filter((a) => a.region === region.region)).filter((p) => p.length > 0);
   for (const phase of mine) {
     const validations = phase.filter((a) => a.kind === LayoutActionKind.VALIDATION);
     if (validations.length > 0) {

@@ -1,14 +1,12 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { DeploymentTarget, ReleaseMonitor } from '../../lib';
 import { arnString } from '../fixtures/apps';
+import { fargateBlueGreen } from '../fixtures/services';
 
 const target: DeploymentTarget = {
   id: 'prod-wave-2-us-east-1-onebox',
@@ -108,22 +106,7 @@ describe('ReleaseMonitor with an ECS blue/green deployment group', () => {
   test('the group stops on the health alarm and is listed for rollback, scoped in the monitor role', () => {
     const app = new cdk.App();
     const stack = new cdk.Stack(app, 'Ecs', { env: { account: target.account, region: target.region } });
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
-    const task = new ecs.FargateTaskDefinition(stack, 'Task');
-    task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'), portMappings: [{ containerPort: 80 }] });
-    const fargate = new ecs.FargateService(stack, 'Service', {
-      cluster, taskDefinition: task, deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY }, assignPublicIp: true,
-    });
-    const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
-    const listener = lb.addListener('Http', { port: 80 });
-    const blue = new elbv2.ApplicationTargetGroup(stack, 'Blue', { vpc, port: 80, targetType: elbv2.TargetType.IP, targets: [fargate] });
-    const green = new elbv2.ApplicationTargetGroup(stack, 'Green', { vpc, port: 80, targetType: elbv2.TargetType.IP });
-    listener.addTargetGroups('Default', { targetGroups: [blue] });
-    const group = new codedeploy.EcsDeploymentGroup(stack, 'Deployment', {
-      service: fargate,
-      blueGreenDeploymentConfig: { blueTargetGroup: blue, greenTargetGroup: green, listener },
-    });
+    const { lb, group } = fargateBlueGreen(stack);
     const errors = new cloudwatch.Alarm(stack, 'Errors', { metric: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT), threshold: 5, evaluationPeriods: 1 });
     const monitor = new ReleaseMonitor(stack, 'Monitor', { target, alarms: [errors] });
     monitor.addEcsDeploymentGroup(group);
