@@ -33,6 +33,18 @@ describe('one-box drills of the example pipeline', () => {
   for (const drill of oneBoxDrills()) {
     test(drill.name, async () => {
       const result = await runOneBoxDrill(drill, drill.app === 'hold' ? hold : example);
+      if (process.env.ONE_BOX_DEBUG) {
+        const w = result.world;
+        const st = w.stackOf('prod-wave-1-eu-west-1-onebox');
+        // eslint-disable-next-line no-console
+        console.error(drill.name, result.simulatedMinutes, JSON.stringify({
+          deployments: st.deployments, requests: st.customResources.requests.map((r) => [r.event.RequestType, r.event.ResourceProperties.Weight, r.event.ResourceProperties.Version, r.error]),
+          alarms: w.alarmChanges.filter((c) => c.region === 'eu-west-1').map((c) => `${c.at.toISOString()} ${c.alarmName} ${c.newState}`),
+          bakes: w.codePipeline.actionRuns.filter((r) => r.action.category === 'Approval' && r.stageName === 'Prod-Wave-1').map((r) => `${r.execution.type} ${r.execution.revision} ${r.action.name} ${r.startedAt.toISOString()} ${r.status} ${r.lastStatusChange.toISOString()}`),
+          decisions: w.decisions.filter((d) => JSON.stringify(d).includes('eu-west-1-onebox')).slice(-3).map((d) => `${d.inputs?.at} ${d.decision} ${d.reason}`),
+          violations: result.violations,
+        }, null, 1));
+      }
       expect(result.violations).toEqual([]);
     }, 300_000);
   }
