@@ -79,8 +79,10 @@ export class CustomResourceStack {
   /**
    * A stack update to `desired` (every custom resource of the new template): returns `ok: false`
    * with the provider's error when one request failed, after rolling the others back.
+   * `laterFailure`: another resource of the stack fails after the custom resources succeeded (the
+   * whole update then rolls back as well).
    */
-  async update(desired: DesiredCustomResource[], provider: CustomResourceProvider): Promise<{ ok: boolean; reason?: string }> {
+  async update(desired: DesiredCustomResource[], provider: CustomResourceProvider, laterFailure?: string): Promise<{ ok: boolean; reason?: string }> {
     const done: Array<{ logicalId: string; before?: Existing }> = [];
     const replaced: Array<{ logicalId: string; old: Existing }> = [];
     for (const resource of desired) {
@@ -97,6 +99,10 @@ export class CustomResourceStack {
       this.resources.set(resource.logicalId, { type: resource.type, properties: { ...resource.properties }, physicalId: response.PhysicalResourceId });
       done.push({ logicalId: resource.logicalId, before });
       if (before && before.physicalId !== response.PhysicalResourceId) replaced.push({ logicalId: resource.logicalId, old: before });
+    }
+    if (laterFailure) {
+      await this.rollBack(done, provider);
+      return { ok: false, reason: laterFailure };
     }
     // Clean-up: replaced physical resources and resources no longer in the template.
     for (const { logicalId, old } of replaced) {

@@ -2,9 +2,10 @@
  * What must hold in every one-box drill, on top of the invariants of every drill
  * (test/drills/invariants.ts), read from what the emulated AWS recorded:
  *
- * 1. Share: while a one-box deployment is the newest of its stack, the version it deployed takes at
- *    most the one-box template's declared share of the alias (never its primary version), unless the
- *    alias did not exist before (the first release into a region: there is no one else to serve).
+ * 1. Share: while a one-box deployment is the last that succeeded in its stack (a failed one rolls
+ *    back to it), the version it deployed takes at most the one-box template's declared share of
+ *    the alias (never its primary version), unless the alias did not exist before (the first
+ *    release into a region: there is no one else to serve).
  * 2. Rejected stays out: a version whose one-box bake the controller rejected is never the
  *    alias's primary version, its release's fleet deployment never starts in that stage, and
  *    within 60 s of the rejection the alias routes nothing to it.
@@ -63,7 +64,7 @@ function shareBound(world: OneBoxWorld): string[] {
     stack.deployments.forEach((d, i) => {
       if (d.targetId !== oneBox.id || !d.ok) return;
       const from = d.at.getTime();
-      const to = stack.deployments[i + 1]?.at.getTime() ?? end;
+      const to = stack.deployments.slice(i + 1).find((next) => next.ok)?.at.getTime() ?? end;
       const existedBefore = aliasHistory(stack).some((h) => h.from < from);
       if (!existedBefore) return;
       const before = statesBetween(stack, from - 1, from)[0]?.state;

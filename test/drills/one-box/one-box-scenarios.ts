@@ -96,6 +96,16 @@ export function oneBoxDrills(): OneBoxDrill[] {
       expect: (world) => badVersionExpectations(world),
     },
     {
+      name: 'bad version, its alarm event lost: the 1-minute sweep of the controller rolls the one-box back',
+      start: TUESDAY,
+      hours: 12,
+      world: { badRevisions: { r2: { behaviour: { errorRate: 0.05, durationMs: 120 }, stages: [WAVE_1] } } },
+      setup: (world) => {
+        world.delivery.lost = (event) => event.source === 'aws.cloudwatch';
+      },
+      expect: (world) => badVersionExpectations(world),
+    },
+    {
       name: 'first release into a region: the alias is created on the new version, the fleet deployment moves nothing',
       start: TUESDAY,
       hours: 12,
@@ -183,6 +193,26 @@ export function oneBoxDrills(): OneBoxDrill[] {
         if (alias.functionVersion !== '1' || alias.weights[version] !== 0.1) problems.push(`while the bake holds the alias should keep 10% on version ${version}: ${JSON.stringify(alias)}`);
         return problems;
       },
+    },
+    {
+      name: 'fleet stack update fails after the alias moved: CloudFormation rolls the alias shift back',
+      start: TUESDAY,
+      hours: 12,
+      world: { failingUpdate: (_stack, targetId, revision) => (targetId === WAVE_1_FLEET && revision === RELEASE ? 'ApiDeployment: UPDATE_FAILED (drill: a resource after the alias shift fails)' : undefined) },
+      expect: (world) => {
+        const stack = wave1(world);
+        const problems: string[] = [];
+        const rollback = stack.customResources.requests.find((r) => r.phase === 'ROLLBACK');
+        if (rollback?.event.RequestType !== 'Update' || rollback.event.OldResourceProperties?.Weight !== '1' || rollback.event.ResourceProperties.Weight !== '0.1') {
+          problems.push(`CloudFormation's rollback sent ${JSON.stringify(rollback?.event)}, not an Update back from Weight 1 to 0.1`);
+        }
+        if (bakeRun(world, WAVE_1_FLEET)) problems.push('the fleet bake started though the fleet deployment failed');
+        return problems;
+      },
+      knownDefect: 'CloudFormation rolls a failed fleet deployment back by sending the alias-shift custom resource an Update with the one-box\'s '
+        + 'properties (Weight 0.1), but the handler cannot know which version customers were on before (it is read at deploy time and never '
+        + 'written anywhere), finds the alias all on the new version and leaves it there (decideAliasShift: NONE): every request stays on a '
+        + 'version only the one-box baked until the stage rollback redeploys the previous release',
     },
   ];
 }

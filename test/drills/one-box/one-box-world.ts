@@ -37,6 +37,11 @@ export interface OneBoxWorldOptions extends WorldOptions {
   readonly customers?: (stack: ServiceStack, periodStart: number) => number;
   readonly badRevisions?: Record<string, BadRevision>;
   readonly seed?: number;
+  /**
+   * A resource of the stack other than the alias shift fails in this deployment (returns why), so
+   * CloudFormation rolls the whole update back, the custom resource included.
+   */
+  readonly failingUpdate?: (stack: ServiceStack, targetId: string, revision: string) => string | undefined;
 }
 
 export const HEALTHY: VersionBehaviour = { errorRate: 0, durationMs: 120 };
@@ -304,7 +309,8 @@ export class OneBoxWorld extends World {
     this.applyResources(stack, resolved);
     stack.active = true;
     this.evaluateAlarms(stack.account, stack.region);
-    const outcome = await stack.customResources.update(resolved.customResources, (event) => this.aliasShiftHandler(stack, event));
+    const laterFailure = this.oneBoxOptions.failingUpdate?.(stack, targetId, revision);
+    const outcome = await stack.customResources.update(resolved.customResources, (event) => this.aliasShiftHandler(stack, event), laterFailure);
     if (!outcome.ok) {
       // UPDATE_ROLLBACK: the function's code and the other resources go back to the previous template.
       stack.code = before.code;
