@@ -96,7 +96,9 @@ export class CustomResourceStack {
         await this.rollBack(done, provider);
         return { ok: false, reason: `${resource.logicalId} (${event.RequestType}) failed: ${response.error}` };
       }
-      this.resources.set(resource.logicalId, { type: resource.type, properties: { ...resource.properties }, physicalId: response.PhysicalResourceId });
+      this.resources.set(resource.logicalId, {
+        type: resource.type, properties: { ...resource.properties }, physicalId: response.PhysicalResourceId,
+      });
       done.push({ logicalId: resource.logicalId, before });
       if (before && before.physicalId !== response.PhysicalResourceId) replaced.push({ logicalId: resource.logicalId, old: before });
     }

@@ -201,12 +201,13 @@ export function parseExpression(text: string): Expression {
       return (v) => reduce(items.map((n) => n(v)));
     }
     if (/^[A-Za-z_]/.test(t)) {
+      if (peek() === '(') throw new Error(`emulator: unimplemented metric math function ${t} in "${text}"`);
       names.add(t);
       return (v) => v(t);
     }
     throw new Error(`emulator: unimplemented metric math "${text}" at ${t}`);
   };
   const root = expression();
-  if (i !== tokens.length) throw new Error(`emulator: metric math "${text}": unexpected ${tokens[i]}`);
+  if (i !== tokens.length) throw new Error(`emulator: unimplemented metric math "${text}": unexpected ${tokens[i]}`);
   return { names: [...names], evaluate: root };
 }

@@ -73,7 +73,8 @@ export interface SynthesisOptions {
 /** Synthesizes the example (or a variant of its release) into `outdir` and reads it back. */
 export function synthesizeExample(outdir: string, release?: ReleaseDeclaration, options: SynthesisOptions = {}): SynthesizedApp {
   const declared = release ?? ORDERS_RELEASE;
-  const { app, stack } = buildExampleApp(outdir, options.keepRequestBakes ? declared : withoutRequestCounts(declared), options.stageFactory ?? new GradualServiceFactory());
+  const { app, stack } = buildExampleApp(
+    outdir, options.keepRequestBakes ? declared : withoutRequestCounts(declared), options.stageFactory ?? new GradualServiceFactory());
   app.synth();
   const plan = readPlanFile(path.join(outdir, planFileName(stack.pipeline.plan.pipelineName)));
   const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.artifactId}.template.json`), 'utf8'));
@@ -149,7 +150,9 @@ function readPipeline(template: any, plan: ReleasePlan, stackRegion: string): Pi
  * `<stage id>.<stack name>.<step>`; a one-box stage id ends in `-OneBox`. A stack with a name of
  * its own (the one-box and the fleet of a region deploying one stack) is told apart by the action.
  */
-function deployedTarget(targets: PlannedTarget[], stageName: string, region: string, stackName: string | undefined, actionName: string): { targetId?: string } {
+function deployedTarget(
+  targets: PlannedTarget[], stageName: string, region: string, stackName: string | undefined, actionName: string,
+): { targetId?: string } {
   if (!stackName) return {};
   const kind = /-OneBox-[^-]+$/.test(stackName) || /-OneBox\./.test(actionName) ? 'ONE_BOX' : 'FLEET';
   const target = targets.find((t) => t.stageName === stageName && t.region === region && t.kind === kind);

@@ -7,13 +7,13 @@ import * as path from 'path';
 import { checkOneBoxInvariants } from './one-box-invariants';
 import { OneBoxDrill, runOneBoxDrill } from './one-box-runner';
 import { badVersionExpectations, bakeRun, oneBoxDrills, WAVE_1_FLEET, WAVE_1_ONE_BOX } from './one-box-scenarios';
-import { bakeStarted } from '../drill-runner';
-import { MINUTE } from '../emulator/sim-clock';
-import { synthesizeExample, SynthesizedApp } from '../emulator/synthesized-app';
 import { ORDERS_RELEASE } from '../../../examples/app';
 import { ServiceStage } from '../../../examples/service/service-stack';
 import { IDeploymentStageFactory, NoTrafficPolicy, ReleaseDeclaration } from '../../../lib';
 import { healthParameterName } from '../../../lib/model/naming';
+import { bakeStarted } from '../drill-runner';
+import { MINUTE } from '../emulator/sim-clock';
+import { synthesizeExample, SynthesizedApp } from '../emulator/synthesized-app';
 
 /** The example's own service (examples/app.ts deploys it to every target). */
 const exampleService: IDeploymentStageFactory = { createStage: (scope, id, target) => new ServiceStage(scope, id, target) };

@@ -15,10 +15,10 @@
  */
 import { OneBoxWorld, ServiceStack } from './one-box-world';
 import { readTemplate, resolveService } from './service-template';
-import { AliasRecord, LambdaEmulator } from '../emulator/lambda';
-import { ROLLBACK_DEADLINE_SECONDS } from '../invariants';
 import { HealthManifest } from '../../../lib/model/health-manifest';
 import { GATE, healthParameterName, parseGateToken } from '../../../lib/model/naming';
+import { AliasRecord, LambdaEmulator } from '../emulator/lambda';
+import { ROLLBACK_DEADLINE_SECONDS } from '../invariants';
 
 export function checkOneBoxInvariants(world: OneBoxWorld): string[] {
   return [...shareBound(world), ...rejectedStaysOut(world), ...disjointSignals(world)];

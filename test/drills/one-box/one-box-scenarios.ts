@@ -3,12 +3,12 @@
  * real `LambdaOneBox` in wave 1 (eu-west-1), healthy, bad, first into the region, and with too
  * few requests for `bake.minRequests`.
  */
-import { OneBoxDrill } from './one-box-runner';
 import { aliasHistory, declaredShare } from './one-box-invariants';
+import { OneBoxDrill } from './one-box-runner';
 import { OneBoxWorld, ServiceStack } from './one-box-world';
+import { GATE, parseGateToken } from '../../../lib/model/naming';
 import { ActionRun } from '../emulator/codepipeline';
 import { HOUR, MINUTE } from '../emulator/sim-clock';
-import { GATE, parseGateToken } from '../../../lib/model/naming';
 
 export const WAVE_1_ONE_BOX = 'prod-wave-1-eu-west-1-onebox';
 export const WAVE_1_FLEET = 'prod-wave-1-eu-west-1-fleet';
@@ -31,8 +31,6 @@ const approved = (world: OneBoxWorld, targetId: string) => bakeRun(world, target
 const failed = (world: OneBoxWorld, targetId: string) => bakeRun(world, targetId)?.status === 'Failed';
 const wave1 = (world: OneBoxWorld) => world.stackOf(WAVE_1_ONE_BOX);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-/** No execution in progress any more. */
-const idle = (world: OneBoxWorld) => world.codePipeline.executions.every((e) => e.status !== 'InProgress' && e.status !== 'Stopping');
 
 /** Customers' requests per minute: `perMinute` in wave 1's stack, 200 elsewhere. */
 function wave1Customers(perMinute: number): (stack: ServiceStack) => number {
@@ -46,7 +44,8 @@ function oneBoxBakeTraffic(world: OneBoxWorld, until?: number) {
   const version = world.versionOfRevision(stack, RELEASE)!;
   const from = run.startedAt.getTime();
   const to = until ?? (run.status === 'InProgress' ? world.clock.millis : run.lastStatusChange.getTime());
-  return { stack, run, version, from, to, invocations: stack.traffic!.invocationsOf(version, from, to), requests: stack.traffic!.requestsBetween(from, to) };
+  const traffic = stack.traffic!;
+  return { stack, run, version, from, to, invocations: traffic.invocationsOf(version, from, to), requests: traffic.requestsBetween(from, to) };
 }
 
 function decisionsAbout(world: OneBoxWorld, targetId: string): string[] {
@@ -117,7 +116,9 @@ export function oneBoxDrills(): OneBoxDrill[] {
           problems.push(`wave 1: one-box bake ${bakeRun(world, WAVE_1_ONE_BOX)?.status ?? 'never started'}, fleet bake ${bakeRun(world, WAVE_1_FLEET)?.status ?? 'never started'}; both should be approved`);
         }
         const stack = wave1(world);
-        const requests = stack.customResources.requests.map((r) => ({ type: r.event.RequestType, id: r.event.PhysicalResourceId, old: r.event.OldResourceProperties, props: r.event.ResourceProperties, error: r.error }));
+        const requests = stack.customResources.requests.map(({ event, error }) => ({
+          type: event.RequestType, id: event.PhysicalResourceId, old: event.OldResourceProperties, props: event.ResourceProperties, error,
+        }));
         if (requests[0]?.type !== 'Create' || requests[0].id !== undefined || requests[0].old !== undefined) problems.push(`the one-box deployment sent ${JSON.stringify(requests[0])}, not a Create without PhysicalResourceId`);
         if (requests[1]?.type !== 'Update' || requests[1].old?.Weight !== '0.1' || requests[1].props.Weight !== '1') problems.push(`the fleet deployment sent ${JSON.stringify(requests[1])}, not an Update from Weight 0.1 to 1`);
         if (requests.some((r) => r.type === 'Delete' || r.error)) problems.push(`unexpected custom resource requests ${JSON.stringify(requests)}`);

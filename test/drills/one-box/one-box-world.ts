@@ -9,19 +9,19 @@
  */
 import * as path from 'path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { TargetServices } from '../emulator/client-factory';
-import { ActionRun } from '../emulator/codepipeline';
-import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
-import { AliasTraffic, VersionBehaviour } from '../emulator/lambda-alias-routing';
-import { AlarmDefinition, answerGetMetricData, evaluateAlarm } from '../emulator/metric-alarm-evaluation';
-import { MINUTE, SECOND } from '../emulator/sim-clock';
-import { DURATIONS, TargetResources, World, WorldOptions } from '../world';
-import { seeded } from '../drill-runner';
+import { readTemplate, resolveService, ResolvedService } from './service-template';
 import { HealthManifest } from '../../../lib/model/health-manifest';
 import { healthParameterName } from '../../../lib/model/naming';
 import { PlannedTarget } from '../../../lib/model/plan';
 import { handleOneBoxAlias, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
-import { readTemplate, resolveService, ResolvedService } from './service-template';
+import { seeded } from '../drill-runner';
+import { TargetServices } from '../emulator/client-factory';
+import { ActionRun } from '../emulator/codepipeline';
+import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
+import { AliasTraffic, VersionBehaviour } from '../emulator/lambda-alias-routing';
+import { AlarmDefinition, answerGetMetricData, DatapointSource, evaluateAlarm } from '../emulator/metric-alarm-evaluation';
+import { MINUTE, SECOND } from '../emulator/sim-clock';
+import { DURATIONS, TargetResources, World, WorldOptions } from '../world';
 
 /** How the release's code behaves, by revision (`r2`), where it is deployed. */
 export interface BadRevision {
@@ -177,7 +177,8 @@ export class OneBoxWorld extends World {
   }
 
   private resolve(stack: ServiceStack, targetId: string, version: string): ResolvedService {
-    return resolveService(readTemplate(stack.templates.get(targetId)!), { stackName: stack.stackName, account: stack.account, region: stack.region, version });
+    const values = { stackName: stack.stackName, account: stack.account, region: stack.region, version };
+    return resolveService(readTemplate(stack.templates.get(targetId)!), values);
   }
 
   private manifestOf(resolved: ResolvedService, targetId: string): HealthManifest {
@@ -224,7 +225,7 @@ export class OneBoxWorld extends World {
     }
     for (const parameter of resolved.parameters) stack.services.ssm.put(parameter.name, parameter.value);
     for (const canary of resolved.canaries) stack.services.synthetics.addCanary(canary, { failing: () => false });
-    cw.metricData ??= (input) => answerGetMetricData(input, (ns, name, dims, start) => this.datapoint(stack.account, stack.region, ns, name, dims, start));
+    cw.metricData ??= (input) => answerGetMetricData(input, this.datapointsOf(stack.account, stack.region));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -253,7 +254,13 @@ export class OneBoxWorld extends World {
   }
 
   /** A datapoint in one account and region: API metrics add up over the stacks whose API has that name. */
-  private datapoint(account: string, region: string, namespace: string, metricName: string, dims: Record<string, string>, start: number): number | undefined {
+  private datapointsOf(account: string, region: string): DatapointSource {
+    return (namespace, metricName, dims, start) => this.datapoint(account, region, namespace, metricName, dims, start);
+  }
+
+  private datapoint(
+    account: string, region: string, namespace: string, metricName: string, dims: Record<string, string>, start: number,
+  ): number | undefined {
     if (namespace === 'CloudWatchSynthetics' && metricName === 'Failed') {
       // The canary runs every minute and passes: the drills' faults are in the release's code.
       return this.stacks().some((s) => s.account === account && s.region === region && s.code !== undefined) ? 0 : undefined;
@@ -275,7 +282,7 @@ export class OneBoxWorld extends World {
         tick(at + MINUTE);
         for (const stack of this.stacks().filter((s) => s.account === account && s.region === region && s.code !== undefined)) {
           for (const alarm of stack.alarms.values()) {
-            evaluateAlarm(stack.services.cloudWatch, alarm, this.clock.millis, (ns, name, dims, start) => this.datapoint(account, region, ns, name, dims, start));
+            evaluateAlarm(stack.services.cloudWatch, alarm, this.clock.millis, this.datapointsOf(account, region));
           }
         }
       });
@@ -317,7 +324,8 @@ export class OneBoxWorld extends World {
       const previousTarget = stack.deployments.filter((d) => d.ok).pop()?.targetId ?? targetId;
       if (before.version) this.applyResources(stack, this.resolve(stack, previousTarget, before.version));
     }
-    stack.deployments.push({ at: this.clock.now(), targetId, revision, version, ok: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) });
+    const deployment = { at: this.clock.now(), targetId, revision, version, ok: outcome.ok };
+    stack.deployments.push(outcome.reason ? { ...deployment, reason: outcome.reason } : deployment);
     return outcome;
   }
 

@@ -79,7 +79,11 @@ export function resolveService(template: any, values: DeploymentValues): Resolve
     const metrics = p.Metrics ? (resolve(p.Metrics) as any[]) : undefined;
     const queries = metrics ?? [{
       Id: 'm0',
-      MetricStat: { Metric: { Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: dimensions }, Period: p.Period, Stat: p.Statistic ?? p.ExtendedStatistic },
+      MetricStat: {
+        Metric: { Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: dimensions },
+        Period: p.Period,
+        Stat: p.Statistic ?? p.ExtendedStatistic,
+      },
       ReturnData: true,
     }];
     const period = metrics ? metrics.find((m) => m.MetricStat)?.MetricStat.Period : p.Period;
