@@ -2,6 +2,7 @@
 // CloudFormation custom-resource requests, weighted alias routing with ExecutedVersion metrics,
 // metric math and M-of-N alarm evaluation.
 import { seeded } from '../drill-runner';
+import { handleOneBoxAlias, LambdaSender, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
 import { CloudWatchEmulator } from '../emulator/cloudwatch';
 import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
 import { LambdaEmulator } from '../emulator/lambda';
@@ -63,6 +64,32 @@ describe('CloudFormation custom resource requests', () => {
     await stack.update([], handler);
     expect(events.map((e) => e.RequestType)).toEqual(['Create', 'Delete']);
     expect(stack.resource('Shift')).toBeUndefined();
+  });
+});
+
+describe('the real alias-shift handler through a stack\'s life', () => {
+  test('Create on the first release, Update for one-box and fleet, Delete leaves the alias to the function', async () => {
+    const lambda = new LambdaEmulator(() => new Date(T0));
+    const client: LambdaSender = { send: async (command: any) => lambda.handle(String(command.constructor.name).replace(/Command$/, ''), command.input) };
+    const stack = new CustomResourceStack('stack-id', () => new Date(T0));
+    const provider = (event: CustomResourceEvent) => handleOneBoxAlias(client, event as unknown as OneBoxAliasEvent);
+    const deploy = (version: string, weight: string) => stack.update([{
+      logicalId: 'Shift', type: 'Custom::WavePipelinesAliasShift', properties: { FunctionName: 'fn', AliasName: 'live', Version: version, Weight: weight },
+    }], provider);
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await deploy('1', '0.1');
+    expect(lambda.aliases.get('fn:live')).toEqual({ functionVersion: '1', weights: {} });
+    await deploy('1', '1');
+    await deploy('2', '0.1');
+    expect(lambda.aliases.get('fn:live')).toEqual({ functionVersion: '1', weights: { 2: 0.1 } });
+    await deploy('2', '1');
+    expect(lambda.aliases.get('fn:live')).toEqual({ functionVersion: '2', weights: {} });
+    await stack.update([], provider);
+    expect(lambda.aliases.get('fn:live')).toEqual({ functionVersion: '2', weights: {} });
+    expect(stack.requests.map((r) => `${r.event.RequestType} ${r.response?.PhysicalResourceId ?? r.error}`)).toEqual([
+      'Create fn:live', 'Update fn:live', 'Update fn:live', 'Update fn:live', 'Delete fn:live',
+    ]);
+    jest.restoreAllMocks();
   });
 });
 
