@@ -1,8 +1,8 @@
 // The emulator rules the one-box drills rely on, each against the AWS behaviour its file cites:
 // CloudFormation custom-resource requests, weighted alias routing with ExecutedVersion metrics,
 // metric math and M-of-N alarm evaluation.
-import { seeded } from '../drill-runner';
 import { handleOneBoxAlias, LambdaSender, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
+import { seeded } from '../drill-runner';
 import { CloudWatchEmulator } from '../emulator/cloudwatch';
 import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
 import { LambdaEmulator } from '../emulator/lambda';

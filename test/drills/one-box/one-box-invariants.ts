@@ -17,6 +17,7 @@ import { OneBoxWorld, ServiceStack } from './one-box-world';
 import { readTemplate, resolveService } from './service-template';
 import { HealthManifest } from '../../../lib/model/health-manifest';
 import { GATE, healthParameterName, parseGateToken } from '../../../lib/model/naming';
+import { TARGET_KIND } from '../../../lib/model/plan';
 import { AliasRecord, LambdaEmulator } from '../emulator/lambda';
 import { ROLLBACK_DEADLINE_SECONDS } from '../invariants';
 
@@ -26,7 +27,7 @@ export function checkOneBoxInvariants(world: OneBoxWorld): string[] {
 
 /** The one-box share the stack's one-box template declares (the alias-shift custom resource's `Weight`). */
 export function declaredShare(stack: ServiceStack): number | undefined {
-  const oneBox = stack.targets.find((t) => t.kind === 'ONE_BOX');
+  const oneBox = stack.targets.find((t) => t.kind === TARGET_KIND.ONE_BOX);
   if (!oneBox) return undefined;
   const resolved = resolveService(readTemplate(stack.templates.get(oneBox.id)!), { stackName: stack.stackName, account: stack.account, region: stack.region, version: '0' });
   return Number(resolved.customResources[0].properties.Weight);
@@ -58,7 +59,7 @@ function shareBound(world: OneBoxWorld): string[] {
   const problems: string[] = [];
   const end = world.clock.millis;
   for (const stack of world.stacks()) {
-    const oneBox = stack.targets.find((t) => t.kind === 'ONE_BOX');
+    const oneBox = stack.targets.find((t) => t.kind === TARGET_KIND.ONE_BOX);
     const declared = declaredShare(stack);
     if (!oneBox || declared === undefined) continue;
     stack.deployments.forEach((d, i) => {
@@ -90,7 +91,7 @@ function rejectedStaysOut(world: OneBoxWorld): string[] {
     const answer = world.journal.calls.find((c) => c.operation === 'PutApprovalResult' && c.ok && c.input.token === run.token);
     if (answer?.input.result.status !== 'Rejected') continue;
     const target = world.target(token.target).target;
-    if (target.kind !== 'ONE_BOX') continue;
+    if (target.kind !== TARGET_KIND.ONE_BOX) continue;
     const stack = world.stackOf(target.id);
     const revision = run.execution.revision;
     const version = world.versionOfRevision(stack, revision);
@@ -104,7 +105,7 @@ function rejectedStaysOut(world: OneBoxWorld): string[] {
         problems.push(`rejected: ${target.id}'s version ${version} (${revision}, one-box bake rejected at ${iso(rejectedAt)}) was the alias's primary version from ${iso(from)} (${by})`);
       }
     }
-    const fleet = stack.targets.find((t) => t.kind === 'FLEET');
+    const fleet = stack.targets.find((t) => t.kind === TARGET_KIND.FLEET);
     const fleetDeploys = world.codePipeline.actionRuns.filter((r) => r.execution.id === run.execution.id && r.action.targetId === fleet?.id && r.action.category === 'Deploy');
     if (fleetDeploys.length > 0) {
       problems.push(`rejected: the fleet of ${stack.stackName} (${stack.region}) started deploying ${revision} (${fleetDeploys.map((r) => r.action.name).join(', ')}) though its one-box bake was rejected at ${iso(rejectedAt)}`);
@@ -122,8 +123,8 @@ function rejectedStaysOut(world: OneBoxWorld): string[] {
 function disjointSignals(world: OneBoxWorld): string[] {
   const problems: string[] = [];
   for (const stack of world.stacks()) {
-    const oneBox = stack.targets.find((t) => t.kind === 'ONE_BOX');
-    const fleet = stack.targets.find((t) => t.kind === 'FLEET');
+    const oneBox = stack.targets.find((t) => t.kind === TARGET_KIND.ONE_BOX);
+    const fleet = stack.targets.find((t) => t.kind === TARGET_KIND.FLEET);
     if (!oneBox || !fleet) continue;
     const manifest = (targetId: string): HealthManifest | undefined => {
       try {

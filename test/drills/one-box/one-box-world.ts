@@ -12,7 +12,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { readTemplate, resolveService, ResolvedService } from './service-template';
 import { HealthManifest } from '../../../lib/model/health-manifest';
 import { healthParameterName } from '../../../lib/model/naming';
-import { PlannedTarget } from '../../../lib/model/plan';
+import { PlannedTarget, TARGET_KIND } from '../../../lib/model/plan';
 import { handleOneBoxAlias, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
 import { seeded } from '../drill-runner';
 import { TargetServices } from '../emulator/client-factory';
@@ -190,7 +190,7 @@ export class OneBoxWorld extends World {
 
   /** The release before the drill, deployed by its fleet: version 1 on all traffic, the custom resource as the fleet left it. */
   private adoptPreviousRelease(stack: ServiceStack, revision: string): void {
-    const fleet = stack.targets.find((t) => t.kind === 'FLEET')!;
+    const fleet = stack.targets.find((t) => t.kind === TARGET_KIND.FLEET)!;
     stack.code = revision;
     stack.versions.push({ version: '1', code: revision });
     const resolved = this.resolve(stack, fleet.id, '1');
