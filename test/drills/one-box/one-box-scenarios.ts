@@ -12,6 +12,8 @@ import { HOUR, MINUTE } from '../emulator/sim-clock';
 
 export const WAVE_1_ONE_BOX = 'prod-wave-1-eu-west-1-onebox';
 export const WAVE_1_FLEET = 'prod-wave-1-eu-west-1-fleet';
+const ALPHA = 'alpha-us-west-2-fleet';
+const BETA = 'beta-us-west-2-fleet';
 const WAVE_1 = 'Prod-Wave-1';
 /** Tuesday 9 February 2027, 07:00 UTC: the release reaches wave 1 within eu-west-1's business hours. */
 const TUESDAY = '2027-02-09T07:00:00Z';
@@ -214,6 +216,28 @@ export function oneBoxDrills(): OneBoxDrill[] {
         + 'properties (Weight 0.1), but the handler cannot know which version customers were on before (it is read at deploy time and never '
         + 'written anywhere), finds the alias all on the new version and leaves it there (decideAliasShift: NONE): every request stays on a '
         + 'version only the one-box baked until the stage rollback redeploys the previous release',
+    },
+    {
+      name: 'pre-production signals: a version bad in beta only leaves alpha\'s alarms alone',
+      start: TUESDAY,
+      hours: 6,
+      world: { badRevisions: { r2: { behaviour: { errorRate: 0.2, durationMs: 120 }, stages: ['beta'] } } },
+      until: (world) => {
+        const beta = bakeRun(world, BETA);
+        return beta !== undefined && beta.status !== 'InProgress' && world.clock.millis >= beta.lastStatusChange.getTime() + 10 * MINUTE;
+      },
+      expect: (world) => {
+        const problems: string[] = [];
+        if (bakeRun(world, BETA)?.status !== 'Failed') problems.push(`beta's bake ended ${bakeRun(world, BETA)?.status ?? 'never started'}; the version bad in beta should fail it`);
+        const alpha = world.target(ALPHA).composite;
+        for (const change of world.alarmChanges.filter((c) => c.alarmName === alpha && c.newState === 'ALARM')) {
+          problems.push(`alpha's composite ${alpha} went to ALARM at ${change.at.toISOString()} though alpha served no error`);
+        }
+        return problems;
+      },
+      knownDefect: 'the example names its REST API "orders-api" in every stage; alpha and beta deploy it to the same account and region, and API Gateway '
+        + 'metrics dimension by ApiName, so alpha\'s and beta\'s aggregate alarms count each other\'s requests (examples/service/service-stack.ts; '
+        + 'fix: a restApiName of its own per stage, e.g. serviceStackName(target))',
     },
   ];
 }
