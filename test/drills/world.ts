@@ -114,7 +114,7 @@ export class World {
   readonly controllerDown: Array<{ from: number; to: number }> = [];
   private readonly accountsByKey = new Map<string, TargetServices>();
   private rules: EventRule[];
-  private app: SynthesizedApp;
+  protected app: SynthesizedApp;
   private readonly invocation: InvocationContext = { id: 0, crashed: false };
   private handler!: (event: unknown) => Promise<ControllerResult>;
   private rollbackHandler!: (event: { targetId: string; reason?: string }) => Promise<RollbackReport>;
@@ -155,7 +155,7 @@ export class World {
   // Accounts and targets
   // -------------------------------------------------------------------------------------------
 
-  private servicesOf(account: string, region: string): TargetServices {
+  protected servicesOf(account: string, region: string): TargetServices {
     const key = `${account}/${region}`;
     let services = this.accountsByKey.get(key);
     if (!services) {
@@ -174,7 +174,7 @@ export class World {
     return services;
   }
 
-  private createTarget(target: PlannedTarget, version: number): TargetResources {
+  protected createTarget(target: PlannedTarget, version: number): TargetResources {
     const services = this.servicesOf(target.account, target.region);
     const resources: TargetResources = {
       target,
@@ -262,7 +262,7 @@ export class World {
   // Actions CodePipeline hands to other services
   // -------------------------------------------------------------------------------------------
 
-  private runAction(run: ActionRun, finish: (ok: boolean, summary?: string) => void): void {
+  protected runAction(run: ActionRun, finish: (ok: boolean, summary?: string) => void): void {
     const a = run.action;
     const label = `${run.stageName}/${a.name}`;
     if (a.category === 'Source') {

@@ -28,6 +28,8 @@ export interface MetricAlarmSpec {
   readonly comparisonOperator: string;
   /** The metric's value at the start of each period, or undefined when it has no datapoint. */
   readonly value: (periodStart: Date) => number | undefined;
+  /** A metric-math alarm's queries, as DescribeAlarms returns them (`Metrics`); absent = a single metric. */
+  readonly metrics?: unknown[];
 }
 
 interface Alarm {
@@ -66,6 +68,11 @@ export class CloudWatchEmulator {
   private readonly alarms = new Map<string, Alarm>();
   readonly history: HistoryItem[] = [];
   private readonly listeners: Array<(change: AlarmStateChange) => void> = [];
+  /**
+   * Answers GetMetricData when set (the one-box drills' metrics, counted from routed requests,
+   * metric math included); unset, the metrics of the alarms answer as below.
+   */
+  metricData?: (input: any) => any;
 
   constructor(private readonly clock: SimClock, readonly account: string, readonly region: string) {}
 
@@ -80,6 +87,21 @@ export class CloudWatchEmulator {
   /** A new alarm starts in INSUFFICIENT_DATA and is evaluated at once; the drills start it OK. */
   putMetricAlarm(spec: MetricAlarmSpec, at: Date): void {
     this.alarms.set(spec.name, { name: spec.name, arn: this.arn(spec.name), type: 'MetricAlarm', state: 'OK', reason: 'initial', updated: at, metric: spec });
+  }
+
+  /**
+   * PutMetricAlarm on an existing alarm: "its state is left unchanged, but the update completely
+   * overwrites the previous configuration of the alarm".
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+   */
+  updateMetricAlarm(spec: MetricAlarmSpec): void {
+    const alarm = this.alarms.get(spec.name);
+    if (!alarm || alarm.type !== 'MetricAlarm') throw new Error(`emulator: no metric alarm ${spec.name} in ${this.account} ${this.region}`);
+    this.alarms.set(spec.name, { ...alarm, metric: spec });
+  }
+
+  has(name: string): boolean {
+    return this.alarms.has(name);
   }
 
   putCompositeAlarm(name: string, children: string[], at: Date): void {
@@ -143,7 +165,7 @@ export class CloudWatchEmulator {
     switch (operation) {
       case 'DescribeAlarms': return this.describeAlarms(input);
       case 'DescribeAlarmHistory': return this.describeAlarmHistory(input, caller);
-      case 'GetMetricData': return this.getMetricData(input);
+      case 'GetMetricData': return this.metricData ? this.metricData(input) : this.getMetricData(input);
       default: throw unimplemented('cloudwatch', operation);
     }
   }
@@ -176,6 +198,7 @@ export class CloudWatchEmulator {
         Period: a.metric!.period,
         Threshold: a.metric!.threshold,
         ComparisonOperator: a.metric!.comparisonOperator,
+        ...(a.metric!.metrics ? { Metrics: a.metric!.metrics } : {}),
       })),
       CompositeAlarms: page.filter((a) => a.type === 'CompositeAlarm').map((a) => ({
         AlarmName: a.name,

@@ -3,6 +3,7 @@
  * of its traffic to one additional version.
  * https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html
  * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
  */
 import { awsError, unimplemented } from './aws-errors';
 
@@ -19,6 +20,8 @@ export class LambdaEmulator {
   readonly aliases = new Map<string, AliasRecord>();
   /** Every change of an alias (UpdateAlias and CodeDeploy's shifts), for the drills' journal. */
   readonly updates: Array<{ key: string; at: Date; by: string; before: AliasRecord; after: AliasRecord }> = [];
+  /** Aliases created by CreateAlias (the first release into a region), for the drills' journal. */
+  readonly created: Array<{ key: string; at: Date; record: AliasRecord }> = [];
 
   constructor(private readonly now: () => Date) {}
 
@@ -33,6 +36,7 @@ export class LambdaEmulator {
   handle(operation: string, input: any): any {
     const key = LambdaEmulator.key(input.FunctionName, input.Name);
     const alias = this.aliases.get(key);
+    if (operation === 'CreateAlias') return this.createAlias(key, input, alias);
     if (!alias) throw awsError('ResourceNotFoundException', `Alias not found: ${key}`, 404);
     switch (operation) {
       case 'GetAlias':
@@ -52,5 +56,14 @@ export class LambdaEmulator {
       default:
         throw unimplemented('lambda', operation);
     }
+  }
+
+  /** "ResourceConflictException: The resource already exists" when the alias exists (API_CreateAlias). */
+  private createAlias(key: string, input: any, existing: AliasRecord | undefined): any {
+    if (existing) throw awsError('ResourceConflictException', `Alias already exists: ${key}`, 409);
+    const record: AliasRecord = { functionVersion: input.FunctionVersion, weights: { ...(input.RoutingConfig?.AdditionalVersionWeights ?? {}) } };
+    this.aliases.set(key, record);
+    this.created.push({ key, at: this.now(), record: { functionVersion: record.functionVersion, weights: { ...record.weights } } });
+    return { Name: input.Name, FunctionVersion: record.functionVersion, RoutingConfig: { AdditionalVersionWeights: { ...record.weights } } };
   }
 }

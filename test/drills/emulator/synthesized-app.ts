@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EventRule, readRules } from './eventbridge';
 import { buildExampleApp, ORDERS_RELEASE } from '../../../examples/app';
-import { BakeSpec, ReleaseDeclaration } from '../../../lib';
+import { BakeSpec, IDeploymentStageFactory, ReleaseDeclaration } from '../../../lib';
 import { controllerRoleName } from '../../../lib/model/naming';
 import { planFileName, PlannedTarget, planTargets, ReleasePlan } from '../../../lib/model/plan';
 import { readPlanFile } from '../../../lib/runtime/plan-file';
@@ -63,9 +63,18 @@ export interface SynthesizedApp {
   readonly rules: EventRule[];
 }
 
+export interface SynthesisOptions {
+  /** The service each target deploys. @default the gradual (CodeDeploy-shifted) drill service */
+  readonly stageFactory?: IDeploymentStageFactory;
+  /** Keep `minRequests` bakes (the one-box drills count requests). @default false */
+  readonly keepRequestBakes?: boolean;
+}
+
 /** Synthesizes the example (or a variant of its release) into `outdir` and reads it back. */
-export function synthesizeExample(outdir: string, release?: ReleaseDeclaration): SynthesizedApp {
-  const { app, stack } = buildExampleApp(outdir, withoutRequestCounts(release ?? ORDERS_RELEASE), new GradualServiceFactory());
+export function synthesizeExample(outdir: string, release?: ReleaseDeclaration, options: SynthesisOptions = {}): SynthesizedApp {
+  const declared = release ?? ORDERS_RELEASE;
+  const { app, stack } = buildExampleApp(
+    outdir, options.keepRequestBakes ? declared : withoutRequestCounts(declared), options.stageFactory ?? new GradualServiceFactory());
   app.synth();
   const plan = readPlanFile(path.join(outdir, planFileName(stack.pipeline.plan.pipelineName)));
   const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.artifactId}.template.json`), 'utf8'));
@@ -129,17 +138,23 @@ function readPipeline(template: any, plan: ReleasePlan, stackRegion: string): Pi
           region,
           configuration,
           ...(typeof action.TimeoutInMinutes === 'number' ? { timeoutMinutes: action.TimeoutInMinutes } : {}),
-          ...deployedTarget(targets, stage.Name, region, configuration.StackName),
+          ...deployedTarget(targets, stage.Name, region, configuration.StackName, action.Name),
         };
       }),
     })),
   };
 }
 
-/** CDK Pipelines names a stage deployment's stack `<stage id>-<stack id>`; a one-box stage id ends in `-OneBox`. */
-function deployedTarget(targets: PlannedTarget[], stageName: string, region: string, stackName: string | undefined): { targetId?: string } {
+/**
+ * CDK Pipelines names a stage deployment's stack `<stage id>-<stack id>` and its actions
+ * `<stage id>.<stack name>.<step>`; a one-box stage id ends in `-OneBox`. A stack with a name of
+ * its own (the one-box and the fleet of a region deploying one stack) is told apart by the action.
+ */
+function deployedTarget(
+  targets: PlannedTarget[], stageName: string, region: string, stackName: string | undefined, actionName: string,
+): { targetId?: string } {
   if (!stackName) return {};
-  const kind = /-OneBox-[^-]+$/.test(stackName) ? 'ONE_BOX' : 'FLEET';
+  const kind = /-OneBox-[^-]+$/.test(stackName) || /-OneBox\./.test(actionName) ? 'ONE_BOX' : 'FLEET';
   const target = targets.find((t) => t.stageName === stageName && t.region === region && t.kind === kind);
   if (!target) throw new Error(`drills: stack ${stackName} of stage ${stageName} (${region}) is no target of the plan`);
   return { targetId: target.id };
