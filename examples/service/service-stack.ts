@@ -43,8 +43,10 @@ export class ServiceStack extends cdk.Stack {
     this.oneBox = new LambdaOneBox(this, 'Release', { target, version: handler.currentVersion, oneBoxPercent: 10 });
 
     this.api = new apigw.LambdaRestApi(this, 'Api', {
-      // One API per region, named alike in both targets: API Gateway metrics dimension by ApiName.
-      restApiName: 'orders-api',
+      // API Gateway metrics dimension by ApiName: one name per stage, shared by the stage's one-box
+      // and fleet (one API), and different from every other stage's, since alpha and beta deploy
+      // to the same account and region and would otherwise count each other's requests.
+      restApiName: serviceStackName(target),
       handler: this.oneBox.alias,
       deployOptions: { stageName: 'prod' },
     });

@@ -25,8 +25,18 @@ test('the one-box and the fleet of a region deploy one stack: the same endpoint 
   expect(fleet.stackName).toBe(oneBox.stackName);
   expect(oneBox.environment).toEqual(fleet.environment);
   const apiNames = (t: Template) => resources(t, 'AWS::ApiGateway::RestApi').map(([, r]) => r.Properties.Name);
-  expect(apiNames(oneBox.template)).toEqual(['orders-api']);
-  expect(apiNames(fleet.template)).toEqual(['orders-api']);
+  expect(apiNames(oneBox.template)).toEqual(['orders-api-prod-wave-1']);
+  expect(apiNames(fleet.template)).toEqual(['orders-api-prod-wave-1']);
+});
+
+test('stages sharing an account and region have APIs of their own: API Gateway metrics dimension by ApiName', () => {
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
+  const apiName = (targetId: string) => resources(serviceArtifact(targetId).template, 'AWS::ApiGateway::RestApi').map(([, r]) => r.Properties.Name);
+  const alpha = serviceArtifact('alpha-us-west-2-fleet');
+  const beta = serviceArtifact('beta-us-west-2-fleet');
+  expect(alpha.environment).toEqual(beta.environment);
+  expect(apiName('alpha-us-west-2-fleet')).toEqual(['orders-api-alpha']);
+  expect(apiName('beta-us-west-2-fleet')).toEqual(['orders-api-beta']);
 });
 
 test('the two templates differ only in the share the new version takes: 10% for the one-box, all for the fleet', () => {

@@ -235,9 +235,6 @@ export function oneBoxDrills(): OneBoxDrill[] {
         }
         return problems;
       },
-      knownDefect: 'the example names its REST API "orders-api" in every stage; alpha and beta deploy it to the same account and region, and API Gateway '
-        + 'metrics dimension by ApiName, so alpha\'s and beta\'s aggregate alarms count each other\'s requests (examples/service/service-stack.ts; '
-        + 'fix: a restApiName of its own per stage, e.g. serviceStackName(target))',
     },
   ];
 }
