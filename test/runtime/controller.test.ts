@@ -3,7 +3,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
-  GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand, PutApprovalResultCommand,
+  GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand, ListPipelineExecutionsCommand,
+  PutApprovalResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -705,6 +706,9 @@ describe('issue 12: no fail-open path', () => {
     aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
     aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
     aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+    // CodePipeline can roll the stage back: the last success ran in the current structure version.
+    aws.codePipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [{ pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001', status: 'Succeeded' }] });
+    aws.codePipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001', pipelineVersion: 3 } });
     const { handler, lines } = controller(() => at(20));
     const result = await handler(SCHEDULED_EVENT);
     expect(result.rollbacks).toEqual([expect.objectContaining({ targetId: FLEET, reason: `finishing the rollback of ${FLEET}: its bake gate was rejected in execution ${EXECUTION_ID}` })]);
