@@ -1,16 +1,17 @@
 /* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
 /**
  * Rolls one deployment target back: stops its in-flight CodeDeploy deployments with rollback,
- * resets weighted Lambda aliases to their stable version, and rolls the pipeline stage back to
- * the last execution that succeeded in it. Safe to run any number of times: it reports what it
+ * puts its Lambda aliases back on their stable version (weights dropped, or the version the newest
+ * deployment started from), and rolls the pipeline stage back to the last execution that succeeded
+ * in it, saying so when CodePipeline cannot. Safe to run any number of times: it reports what it
  * found and touches only what is still in flight.
  */
 import {
   DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
-  CodePipelineClient, GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, PipelineExecutionSummary,
-  PutApprovalResultCommand, RollbackStageCommand,
+  CodePipelineClient, GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand,
+  PipelineExecutionSummary, PutApprovalResultCommand, RollbackStageCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { ClientFactory, TargetClients, errorName, errorText } from './aws-clients';
@@ -377,7 +378,9 @@ const STAGE_STAYS = 'the release stays stopped at this stage, whose stacks keep 
   + 'the target itself was rolled back above (deployments stopped, aliases back on their stable version)';
 
 /** The newest execution other than `exclude` that succeeded in the stage, or `undefined`. */
-async function lastSuccessBefore(codePipeline: CodePipelineClient, pipelineName: string, stageName: string, exclude: string | undefined): Promise<string | undefined> {
+async function lastSuccessBefore(
+  codePipeline: CodePipelineClient, pipelineName: string, stageName: string, exclude: string | undefined,
+): Promise<string | undefined> {
   const summaries: PipelineExecutionSummary[] = [];
   let nextToken: string | undefined;
   do {
@@ -403,7 +406,8 @@ async function rejectWaitingGates(deps: RollbackDeps, target: PlannedTarget, rea
   const stageName = target.stageName;
   try {
     const definition = (await codePipeline.send(new GetPipelineCommand({ name: pipelineName }))).pipeline;
-    const customData = new Map((definition?.stages?.find((s) => s.name === stageName)?.actions ?? []).map((a) => [a.name, a.configuration?.CustomData]));
+    const actions = definition?.stages?.find((s) => s.name === stageName)?.actions ?? [];
+    const customData = new Map(actions.map((a) => [a.name, a.configuration?.CustomData]));
     const state = await codePipeline.send(new GetPipelineStateCommand({ name: pipelineName }));
     const stage = state.stageStates?.find((s) => s.stageName === stageName);
     const execution = stage?.latestExecution;

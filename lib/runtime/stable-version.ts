@@ -11,7 +11,8 @@
  * one that says which version was stable.
  */
 import {
-  DeploymentInfo, DeploymentStatus, GetDeploymentCommand, GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand, ListDeploymentsCommand,
+  DeploymentInfo, DeploymentStatus, GetDeploymentCommand, GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand,
+  ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { TargetClients } from './aws-clients';
 import { DeploymentGroupRef } from '../model/health-manifest';
@@ -76,7 +77,9 @@ export async function newestAliasDeployment(
 }
 
 /** The deployment's Lambda target for this alias, if it deployed it. */
-async function aliasTargetOf(clients: TargetClients, deploymentId: string, functionName: string, aliasName: string): Promise<LambdaFunctionInfo | undefined> {
+async function aliasTargetOf(
+  clients: TargetClients, deploymentId: string, functionName: string, aliasName: string,
+): Promise<LambdaFunctionInfo | undefined> {
   let nextToken: string | undefined;
   do {
     const out = await clients.codeDeploy.send(new ListDeploymentTargetsCommand({ deploymentId, nextToken }));

@@ -47,7 +47,10 @@ afterAll(() => {
  * turns its drill red here until it is taken off the list. The invariants are never weakened.
  */
 const KNOWN_FAILURES: Array<[RegExp, string]> = [
-  [/^alarm flaps while the controller is down 30 minutes/, 'nothing starts a rollback while the controller is down: the 60-second bound needs a second path (e.g. CodeDeploy alarm rollback alone)'],
+  [/^alarm flaps while the controller is down 30 minutes/,
+    'nothing starts a rollback while the controller is down: CodeDeploy\'s alarm rollback watches only a deployment in progress (the fleet\'s finished before its bake), '
+    + 'and the independent path AWS documents, the health alarm invoking a Lambda function as its alarm action (alarms-and-actions-Lambda.html), is not built: '
+    + 'the rollback Lambda runs in the pipeline\'s Region and cross-Region alarm actions are not documented, so it needs a function in every target account and Region'],
 ];
 
 describe('whole-release drills of the example pipeline', () => {

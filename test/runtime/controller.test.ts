@@ -3,8 +3,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
-  GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand, ListPipelineExecutionsCommand,
-  PutApprovalResultCommand,
+  GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand, PutApprovalResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';

@@ -286,7 +286,9 @@ describe('rollback', () => {
           deploymentTarget: {
             deploymentTargetType: 'LambdaTarget',
             lambdaTarget: {
-              deploymentId, targetId, status: 'Succeeded',
+              deploymentId,
+              targetId,
+              status: 'Succeeded',
               lambdaFunctionInfo: { functionName: 'orders-api-handler', functionAlias: 'live', currentVersion: d.current, targetVersion: d.target, targetVersionWeight: 1 },
             },
           },
@@ -383,7 +385,9 @@ describe('rollback', () => {
         + 'possible; the release stays stopped at this stage, whose stacks keep the failed release until a release deploys over them; the target itself '
         + 'was rolled back above (deployments stopped, aliases back on their stable version)',
     });
-    expect(aws.codePipeline).toHaveReceivedCommandWith(GetPipelineExecutionCommand, { pipelineName: PIPELINE, pipelineExecutionId: PREVIOUS_EXECUTION });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(GetPipelineExecutionCommand, {
+      pipelineName: PIPELINE, pipelineExecutionId: PREVIOUS_EXECUTION,
+    });
     expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
     expect(lines).toEqual([expect.objectContaining({ level: 'error', gate: 'ROLLBACK', target: FLEET, decision: 'ROLLED_BACK_WITHOUT_STAGE' })]);
     // The sweep's later look finds nothing more to do and keeps the log quiet.
