@@ -11,7 +11,7 @@
  * one that says which version was stable.
  */
 import {
-  DeploymentInfo, DeploymentStatus, GetDeploymentCommand, GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand,
+  ComputePlatform, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand,
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { TargetClients } from './aws-clients';
@@ -54,7 +54,10 @@ export async function newestAliasDeployment(
       }));
       for (const deploymentId of out.deployments ?? []) {
         const info = (await clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-        if (info?.deploymentId && info.createTime && !IN_FLIGHT.includes(info.status ?? '') && !/rollback$/i.test(info.creator ?? '')) candidates.push(info);
+        const lambda = info?.computePlatform === undefined || info.computePlatform === ComputePlatform.LAMBDA;
+        if (info?.deploymentId && info.createTime && lambda && !IN_FLIGHT.includes(info.status ?? '') && !/rollback$/i.test(info.creator ?? '')) {
+          candidates.push(info);
+        }
       }
       nextToken = out.nextToken;
     } while (nextToken);

@@ -159,6 +159,7 @@ export class CodeDeployEmulator {
             applicationName: d.group.applicationName,
             deploymentGroupName: d.group.deploymentGroupName,
             status: d.status,
+            computePlatform: 'Lambda',
             creator: d.creator,
             createTime: d.createdAt,
             ...(d.completedAt ? { completeTime: d.completedAt } : {}),
