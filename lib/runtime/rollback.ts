@@ -127,6 +127,11 @@ export interface RollbackOptions {
 /** Actions that leave nothing more for a later run to do. */
 const STANDING: string[] = [ROLLBACK_ACTION.NONE, ROLLBACK_ACTION.NOT_POSSIBLE];
 
+/** Whether the rollback changed something or failed (not only found things as they should be, or as they must stay). */
+export function rollbackActed(report: RollbackReport): boolean {
+  return report.items.some((i) => !STANDING.includes(i.action));
+}
+
 /** Rolls a target back and reports what it found and did, item by item. */
 export async function rollbackTarget(
   deps: RollbackDeps, target: PlannedTarget, reason: string, options: RollbackOptions = {},
@@ -168,7 +173,7 @@ export async function rollbackTarget(
     items,
     complete: items.every((i) => i.action !== ROLLBACK_ACTION.ERROR),
   };
-  if (options.logOnlyWhenActing && report.complete && items.every((i) => STANDING.includes(i.action))) return report;
+  if (options.logOnlyWhenActing && !rollbackActed(report)) return report;
   const stageImpossible = items.some((i) => i.action === ROLLBACK_ACTION.NOT_POSSIBLE);
   (deps.log ?? consoleDecisionLogger)({
     level: report.complete && !stageImpossible ? 'info' : 'error',
