@@ -11,8 +11,8 @@
  * one that says which version was stable.
  */
 import {
-  ComputePlatform, DeploymentInfo, DeploymentStatus, GetDeploymentCommand, GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand,
-  ListDeploymentsCommand,
+  ComputePlatform, DeploymentInfo, DeploymentStatus, GetDeploymentCommand,
+  GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand, ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { TargetClients } from './aws-clients';
 import { DeploymentGroupRef } from '../model/health-manifest';
