@@ -3,7 +3,7 @@
 export * from './model/declaration';
 export * from './model/bake-presets';
 export * from './model/plan';
-export { DeploymentWindow } from './model/window';
+export { DeploymentWindow } from './model/window/deployment-window';
 export { ReleasePlanner } from './model/planner';
 export { PlanOptions } from './model/release-plan';
 export * from './constructs/deployment-target';

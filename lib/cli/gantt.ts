@@ -15,7 +15,8 @@ import { bothText, durationText, regionTimeZone, utcText } from './time-text';
 import { ReleaseCostEstimate } from '../model/cost';
 import { ReleasePlan, ResolvedWindow } from '../model/plan';
 import { Timeline, TimelineEntry } from '../model/simulate';
-import { describeCommonWindow, describeWindow, windowStatus } from '../model/window';
+import { describeCommonWindow, describeWindow } from '../model/window/describe';
+import { windowStatus } from '../model/window/evaluate';
 
 /** The least width of the column of row labels; it grows to fit the longest label. */
 const MIN_LABEL_WIDTH = 260;

@@ -7,7 +7,7 @@ import { bothText, durationText, regionTimeZone, utcText } from './time-text';
 import { ReleaseCostEstimate } from '../model/cost';
 import { PlannedRegion, PlannedStage, ReleasePlan, ResolvedWindow } from '../model/plan';
 import { SimulatedFailure, Timeline, TimelineEntry } from '../model/simulate';
-import { describeCommonWindow, describeWindow } from '../model/window';
+import { describeCommonWindow, describeWindow } from '../model/window/describe';
 
 /** What the report is about besides the plan itself. */
 export interface PlanReportInput {

@@ -6,7 +6,9 @@
  * together and then deploy together: one gate per stage, open only at an instant when every
  * region's window is open.
  */
-import { RegionWindow, commonWindowStatus, formatLocal, holidayHorizonPassed } from './window';
+import { RegionWindow, commonWindowStatus } from './window/common';
+import { formatLocal } from './window/describe';
+import { holidayHorizonPassed } from './window/evaluate';
 
 /** State of the stop-all-releases switch as read at run time. */
 export type StopSwitchState = 'ON' | 'OFF' | 'MISSING' | 'UNREADABLE';

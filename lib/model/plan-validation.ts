@@ -13,7 +13,7 @@ import { regionProblem } from './regions';
 import { checkShape } from './schema-check';
 import { MAX_BAKE_MINUTES, MAX_WINDOW_HOLD_MINUTES } from './validation';
 import { valueText } from './value-text';
-import { validateWindow } from './window';
+import { validateWindow } from './window/validate';
 
 /** Every problem of a parsed plan file; empty when it is a plan this version runs. */
 export function planProblems(value: unknown): Problem[] {

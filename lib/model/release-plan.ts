@@ -8,7 +8,7 @@ import {
 import { Problem } from './problem';
 import { REQUEST_DEFAULTS } from './request-bake';
 import { defaultWaveName, PipelineFacts, ReleaseValidationError, validateRelease } from './validation';
-import { resolveWindow } from './window';
+import { resolveWindow } from './window/resolve';
 
 /** Where the pipeline lives; names of pipeline-level resources. */
 export interface PlanOptions {

@@ -24,7 +24,8 @@
  */
 import { LayoutAction, LayoutActionKind, phases, stageLayout } from './layout';
 import { PlannedRegion, PlannedStage, PlannedStep, PlannedTarget, ReleasePlan, planTargets } from './plan';
-import { DEFAULT_HORIZON_DAYS, nextCommonOpening } from './window';
+import { nextCommonOpening } from './window/common';
+import { DEFAULT_HORIZON_DAYS } from './window/compiled';
 
 const MINUTE_MS = 60_000;
 

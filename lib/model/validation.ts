@@ -20,7 +20,10 @@ import { RELEASE_DEFAULTS } from './release-plan';
 import { requestFieldProblems } from './request-bake';
 import { checkShape } from './schema-check';
 import { valueText } from './value-text';
-import { hoursText, nextCommonOpening, resolveWindow, validateWindow } from './window';
+import { nextCommonOpening } from './window/common';
+import { hoursText } from './window/describe';
+import { resolveWindow } from './window/resolve';
+import { validateWindow } from './window/validate';
 
 /** Standard pre-production stages, in the only order they may appear. */
 export const STANDARD_PRE_PRODUCTION_ORDER = ['alpha', 'beta', 'gamma', 'zeta'];

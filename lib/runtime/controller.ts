@@ -41,7 +41,7 @@ import { BakeDecision, BakeObservation, BakeVerdict, decideBake, healthyDatapoin
 import { StopSwitchState, WindowGateDecision, decideWindowGate } from '../model/gates';
 import { GATE, compositeAlarmName, parseGateToken, stageKey } from '../model/naming';
 import { PlannedStage, PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
-import { RegionWindow } from '../model/window';
+import { RegionWindow } from '../model/window/common';
 
 /** `PutApprovalResult` rejects summaries longer than this. */
 export const MAX_APPROVAL_SUMMARY = 512;

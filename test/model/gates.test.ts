@@ -1,5 +1,5 @@
 import { decideWindowGate, StopSwitchState, WindowGateDecision, WindowGateInput } from '../../lib/model/gates';
-import { resolveWindow } from '../../lib/model/window';
+import { resolveWindow } from '../../lib/model/window/resolve';
 
 // Mon-Thu 09:00-17:00 Europe/Dublin, closed on IE public holidays.
 const dublin = [{ region: 'eu-west-1', window: resolveWindow(undefined, 'eu-west-1') }];

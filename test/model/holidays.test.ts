@@ -5,7 +5,9 @@ import {
 } from '../../lib/model/holidays';
 import { ReleasePlan } from '../../lib/model/plan';
 import { knownRegions, regionInfo } from '../../lib/model/regions';
-import { resolveWindow, validateWindow, windowStatus } from '../../lib/model/window';
+import { windowStatus } from '../../lib/model/window/evaluate';
+import { resolveWindow } from '../../lib/model/window/resolve';
+import { validateWindow } from '../../lib/model/window/validate';
 import { calendarDates, HOLIDAY_YEARS } from '../../scripts/holiday-source';
 
 const MON_TO_THU = new Set([1, 2, 3, 4]);

@@ -1,6 +1,7 @@
 import { ReleasePlan, ResolvedWindow } from '../../lib/model/plan';
 import { simulateRelease, Timeline, TimelineEntry } from '../../lib/model/simulate';
-import { isOpen, resolveWindow } from '../../lib/model/window';
+import { isOpen } from '../../lib/model/window/evaluate';
+import { resolveWindow } from '../../lib/model/window/resolve';
 import {
   DUBLIN_ONLY, THREE_WAVES, TWENTY_REGIONS, VIRGINIA_ONLY, planOf, thirtyRegions,
 } from '../fixtures/plans/declarations';
