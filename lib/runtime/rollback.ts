@@ -294,7 +294,15 @@ async function restoreAlias(
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `was routing ${shifted}; now all traffic to version ${alias.FunctionVersion}` };
     }
     const serving = alias.FunctionVersion ?? '';
-    const last = groups.length > 0 ? await newestAliasDeployment(clients, groups, functionName, aliasName, now) : undefined;
+    if (groups.length === 0) {
+      return {
+        kind: 'ALIAS',
+        resource,
+        action: ROLLBACK_ACTION.NONE,
+        detail: `routes all traffic to version ${serving}; no CodeDeploy deployment group of the target records a stable version`,
+      };
+    }
+    const last = await newestAliasDeployment(clients, groups, functionName, aliasName, now);
     if (!last) {
       return {
         kind: 'ALIAS',
