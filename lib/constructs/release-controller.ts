@@ -128,9 +128,10 @@ export class ReleaseController extends Construct {
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadPipeline',
       // ListActionExecutions: which targets the release in flight already had approved (alarm blockers).
+      // GetPipelineExecution: the structure version a stage rollback's target execution ran in.
       actions: [
         'codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:ListPipelineExecutions', 'codepipeline:ListActionExecutions',
-        'codepipeline:RollbackStage',
+        'codepipeline:GetPipelineExecution', 'codepipeline:RollbackStage',
       ],
       resources: [props.pipelineArn],
     }));

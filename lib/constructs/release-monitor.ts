@@ -263,6 +263,17 @@ export class ReleaseMonitor extends Construct {
       actions: ['codedeploy:GetApplication'],
       resources: [stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: applicationName, arnFormat: cdk.ArnFormat.COLON_RESOURCE_NAME })],
     }));
+    if (this.deploymentGroups.length === 1) {
+      // The rollback reads which version the newest deployment moved an alias from (its Lambda
+      // target's currentVersion). ListDeploymentTargets and GetDeploymentTarget support no
+      // resource-level permissions (IAM service authorization reference, list_awscodedeploy.html),
+      // so "*" is the narrowest resource possible; both only read.
+      this.monitorRole.addToPolicy(new iam.PolicyStatement({
+        sid: 'ReadDeploymentTargets',
+        actions: ['codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget'],
+        resources: ['*'],
+      }));
+    }
   }
 
   /**

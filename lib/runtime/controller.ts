@@ -19,11 +19,12 @@
  * AWS API calls of the controller and of the rollback it runs (the drills' emulator implements
  * exactly these):
  * - pipeline account, controller role: CodePipeline GetPipelineState, GetPipeline,
- *   ListActionExecutions, PutApprovalResult, ListPipelineExecutions, RollbackStage;
- *   SSM GetParameter (stop switch); STS AssumeRole (each target's monitor role).
+ *   ListActionExecutions, PutApprovalResult, ListPipelineExecutions, GetPipelineExecution,
+ *   RollbackStage; SSM GetParameter (stop switch); STS AssumeRole (each target's monitor role).
  * - target account, monitor role: SSM GetParameter (health manifest); CloudWatch DescribeAlarms,
  *   DescribeAlarmHistory, GetMetricData; Synthetics GetCanaryRuns; CodeDeploy ListDeployments,
- *   GetDeployment, StopDeployment; Lambda GetAlias, UpdateAlias.
+ *   GetDeployment, StopDeployment, ListDeploymentTargets, GetDeploymentTarget; Lambda GetAlias,
+ *   UpdateAlias.
  */
 import {
   ActionExecution, ApprovalStatus, GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, PutApprovalResultCommand,

@@ -6,7 +6,7 @@
 import { errorText } from './aws-clients';
 import { consoleDecisionLogger } from './decision-log';
 import { ExecutionHistory } from './execution-history';
-import { RollbackDeps, RollbackReport, rollbackTarget } from './rollback';
+import { RollbackDeps, RollbackReport, rollbackActed, rollbackTarget } from './rollback';
 import { findTarget } from '../model/plan';
 
 /** A bake gate that was rejected (or timed out) in the stage's current standard execution. */
@@ -51,7 +51,7 @@ export async function finishInterruptedRollbacks(
     done.add(bake.target);
     const report = await rollbackTarget(deps, target,
       `finishing the rollback of ${bake.target}: its bake gate was rejected in execution ${bake.executionId}`, { logOnlyWhenActing: true });
-    if (report.items.some((i) => i.action !== 'NONE')) reports.push(report);
+    if (rollbackActed(report)) reports.push(report);
   }
   return reports;
 }

@@ -1,6 +1,7 @@
 /**
  * Lambda entry of the operators' rollback: `{ "targetId": "prod-wave-1-us-east-1-fleet" }` rolls
- * that target back (deployments, aliases, pipeline stage) and returns what it found and did.
+ * that target back (deployments, aliases, pipeline stage), rejects the gates waiting in its stage so
+ * that the release stops, and returns what it found and did.
  */
 import { createAwsClientFactory } from './aws-clients';
 import { cachedPlan } from './plan-file';

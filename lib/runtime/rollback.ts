@@ -1,22 +1,25 @@
 /* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
 /**
  * Rolls one deployment target back: stops its in-flight CodeDeploy deployments with rollback,
- * resets weighted Lambda aliases to their stable version, and rolls the pipeline stage back to
- * the last execution that succeeded in it. Safe to run any number of times: it reports what it
+ * puts its Lambda aliases back on their stable version (weights dropped, or the version the newest
+ * deployment started from), and rolls the pipeline stage back to the last execution that succeeded
+ * in it, saying so when CodePipeline cannot. Safe to run any number of times: it reports what it
  * found and touches only what is still in flight.
  */
 import {
   DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
-  GetPipelineCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, PipelineExecutionSummary, RollbackStageCommand,
+  CodePipelineClient, GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand,
+  PipelineExecutionSummary, PutApprovalResultCommand, RollbackStageCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { ClientFactory, TargetClients, errorName, errorText } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
-import { HealthManifest } from '../model/health-manifest';
-import { monitorRoleName } from '../model/naming';
+import { DEPLOYMENT_LOOKBACK_DAYS, isLaterVersion, newestAliasDeployment } from './stable-version';
+import { DeploymentGroupRef, HealthManifest } from '../model/health-manifest';
+import { monitorRoleName, parseGateToken } from '../model/naming';
 import { PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
 
 /** What the rollback did to one thing. */
@@ -26,12 +29,19 @@ export const ROLLBACK_ACTION = {
   STOPPED: 'STOPPED',
   RESET: 'RESET',
   ROLLBACK_STARTED: 'ROLLBACK_STARTED',
+  /** A gate of the release waiting in the target's stage was rejected: the release stops there. */
+  REJECTED: 'REJECTED',
+  /**
+   * CodePipeline cannot roll the stage back (e.g. no execution of the current pipeline structure
+   * version succeeded in it); `detail` says why and what the target itself got instead.
+   */
+  NOT_POSSIBLE: 'NOT_POSSIBLE',
   /** The item could not be read or changed; `detail` says what and how to fix it. */
   ERROR: 'ERROR',
 } as const;
 
 export interface RollbackItem {
-  /** `HEALTH_MANIFEST`, `DEPLOYMENT_GROUP`, `DEPLOYMENT`, `ALIAS` or `PIPELINE_STAGE`. */
+  /** `HEALTH_MANIFEST`, `DEPLOYMENT_GROUP`, `DEPLOYMENT`, `ALIAS`, `GATE` or `PIPELINE_STAGE`. */
   readonly kind: string;
   /** e.g. `orders/orders-prod-fleet`, `d-8X1EXAMPLE`, `orders-api:live`, `Prod-Wave-1`. */
   readonly resource: string;
@@ -104,6 +114,22 @@ export interface RollbackOptions {
    * (decided, and rolled back, again on the next run); a crash after it left nothing in flight.
    */
   readonly beforeStage?: () => Promise<void>;
+  /**
+   * Reject every gate of the release waiting in the target's stage (its bake, another target's
+   * bake, the stage's window), so that the stage fails, rolls back by itself (onFailure ROLLBACK)
+   * and the release cannot move on. The operators' rollback does this: nothing else would stop a
+   * healthy-looking bake from being approved after a person rolled its target back.
+   * @default false
+   */
+  readonly rejectWaitingGates?: boolean;
+}
+
+/** Actions that leave nothing more for a later run to do. */
+const STANDING: string[] = [ROLLBACK_ACTION.NONE, ROLLBACK_ACTION.NOT_POSSIBLE];
+
+/** Whether the rollback changed something or failed (not only found things as they should be, or as they must stay). */
+export function rollbackActed(report: RollbackReport): boolean {
+  return report.items.some((i) => !STANDING.includes(i.action));
 }
 
 /** Rolls a target back and reports what it found and did, item by item. */
@@ -131,9 +157,10 @@ export async function rollbackTarget(
       items.push(...await stopDeployments(targetClients, group.applicationName, group.deploymentGroupName));
     }
     for (const alias of manifest.aliases) {
-      items.push(await resetAlias(targetClients, alias.functionName, alias.aliasName));
+      items.push(await restoreAlias(targetClients, manifest.deploymentGroups, alias.functionName, alias.aliasName, deps.now()));
     }
   }
+  if (options.rejectWaitingGates) items.push(...await rejectWaitingGates(deps, target, reason));
   if (options.beforeStage) await options.beforeStage();
   items.push(await rollBackStage(deps, target, options.evenIfStageSucceeded ?? false));
 
@@ -146,12 +173,13 @@ export async function rollbackTarget(
     items,
     complete: items.every((i) => i.action !== ROLLBACK_ACTION.ERROR),
   };
-  if (options.logOnlyWhenActing && report.complete && items.every((i) => i.action === ROLLBACK_ACTION.NONE)) return report;
+  if (options.logOnlyWhenActing && !rollbackActed(report)) return report;
+  const stageImpossible = items.some((i) => i.action === ROLLBACK_ACTION.NOT_POSSIBLE);
   (deps.log ?? consoleDecisionLogger)({
-    level: report.complete ? 'info' : 'error',
+    level: report.complete && !stageImpossible ? 'info' : 'error',
     gate: 'ROLLBACK',
     target: target.id,
-    decision: report.complete ? 'ROLLED_BACK' : 'INCOMPLETE',
+    decision: !report.complete ? 'INCOMPLETE' : stageImpossible ? 'ROLLED_BACK_WITHOUT_STAGE' : 'ROLLED_BACK',
     reason,
     inputs: { items },
   });
@@ -169,7 +197,9 @@ export function createRollbackHandler(deps: RollbackDeps): (event: RollbackEvent
       const known = planTargets(deps.plan).map((t) => t.id);
       throw new Error(`rollback: pipeline ${deps.plan.pipelineName} has no target "${event.targetId}"; targets are: ${known.join(', ')}`);
     }
-    return rollbackTarget(deps, target, event.reason ?? 'requested by an operator');
+    // An operator's rollback also stops the release: the waiting gates of the target's stage are
+    // rejected, and a stage that already succeeded is rolled back too.
+    return rollbackTarget(deps, target, event.reason ?? 'requested by an operator', { rejectWaitingGates: true, evenIfStageSucceeded: true });
   };
 }
 
@@ -236,22 +266,68 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
   return undefined;
 }
 
-async function resetAlias(clients: TargetClients, functionName: string, aliasName: string): Promise<RollbackItem> {
+/**
+ * Puts an alias back on its stable version. A weighted alias (a CodeDeploy deployment or a
+ * one-box still shifting) drops its extra weight. An alias that routes all traffic to the version
+ * the newest CodeDeploy deployment moved it to, after that deployment finished, is pointed back at
+ * the version the deployment started from: waiting for the stage rollback to redeploy it takes
+ * minutes (the stage re-runs in order), and that redeploy goes through the same deployment group,
+ * whose alarm is still in ALARM. `RevisionId` makes that update fail rather than overwrite a
+ * change made since the read (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html);
+ * the next sweep looks again.
+ */
+async function restoreAlias(
+  clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date,
+): Promise<RollbackItem> {
   const resource = `${functionName}:${aliasName}`;
   try {
     const alias = await clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: aliasName }));
     const weights = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-    if (Object.keys(weights).length === 0) {
-      return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.NONE, detail: `routes all traffic to version ${alias.FunctionVersion}` };
+    if (Object.keys(weights).length > 0) {
+      await clients.lambda.send(new UpdateAliasCommand({
+        FunctionName: functionName,
+        Name: aliasName,
+        FunctionVersion: alias.FunctionVersion,
+        RoutingConfig: { AdditionalVersionWeights: {} },
+      }));
+      const shifted = Object.entries(weights).map(([version, weight]) => `${Math.round(weight * 1000) / 10}% to version ${version}`).join(', ');
+      return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `was routing ${shifted}; now all traffic to version ${alias.FunctionVersion}` };
+    }
+    const serving = alias.FunctionVersion ?? '';
+    if (groups.length === 0) {
+      return {
+        kind: 'ALIAS',
+        resource,
+        action: ROLLBACK_ACTION.NONE,
+        detail: `routes all traffic to version ${serving}; no CodeDeploy deployment group of the target records a stable version`,
+      };
+    }
+    const last = await newestAliasDeployment(clients, groups, functionName, aliasName, now);
+    if (!last) {
+      return {
+        kind: 'ALIAS',
+        resource,
+        action: ROLLBACK_ACTION.NONE,
+        detail: `routes all traffic to version ${serving}; no deployment of the target's deployment groups moved it in the last ${DEPLOYMENT_LOOKBACK_DAYS} days`,
+      };
+    }
+    const how = `deployment ${last.deploymentId} (${last.status}, created ${last.createTime.toISOString()}) moved it from version ${last.currentVersion} to ${last.targetVersion}`;
+    if (last.status !== DeploymentStatus.SUCCEEDED || serving !== last.targetVersion || !isLaterVersion(last.targetVersion, last.currentVersion)) {
+      return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.NONE, detail: `routes all traffic to version ${serving}; the newest ${how}` };
     }
     await clients.lambda.send(new UpdateAliasCommand({
       FunctionName: functionName,
       Name: aliasName,
-      FunctionVersion: alias.FunctionVersion,
+      FunctionVersion: last.currentVersion,
       RoutingConfig: { AdditionalVersionWeights: {} },
+      RevisionId: alias.RevisionId,
     }));
-    const shifted = Object.entries(weights).map(([version, weight]) => `${Math.round(weight * 1000) / 10}% to version ${version}`).join(', ');
-    return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `was routing ${shifted}; now all traffic to version ${alias.FunctionVersion}` };
+    return {
+      kind: 'ALIAS',
+      resource,
+      action: ROLLBACK_ACTION.RESET,
+      detail: `routed all traffic to version ${serving}, where ${how}; now all traffic to version ${last.currentVersion}`,
+    };
   } catch (err) {
     return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.ERROR, detail: `cannot reset: ${errorText(err)}` };
   }
@@ -262,14 +338,12 @@ async function rollBackStage(deps: RollbackDeps, target: PlannedTarget, evenIfSu
   const pipelineName = deps.plan.pipelineName;
   const stageName = target.stageName;
   const item = (action: string, detail: string): RollbackItem => ({ kind: 'PIPELINE_STAGE', resource: `${pipelineName}/${stageName}`, action, detail });
+  const selfRollback = 'the stage rolls back by itself when it fails (onFailure ROLLBACK)';
   try {
     const pipeline = (await codePipeline.send(new GetPipelineCommand({ name: pipelineName }))).pipeline;
     const stage = pipeline?.stages?.find((s) => s.name === stageName);
     if (!stage) return item(ROLLBACK_ACTION.ERROR, `pipeline ${pipelineName} has no stage ${stageName}; was the pipeline deployed from this plan?`);
     const selfRollingBack = stage.onFailure?.result === 'ROLLBACK';
-    if (selfRollingBack && !evenIfSucceeded) {
-      return item(ROLLBACK_ACTION.NONE, 'the stage rolls back by itself when it fails (onFailure ROLLBACK)');
-    }
 
     const state = await codePipeline.send(new GetPipelineStateCommand({ name: pipelineName }));
     const latest = state.stageStates?.find((s) => s.stageName === stageName)?.latestExecution;
@@ -277,38 +351,119 @@ async function rollBackStage(deps: RollbackDeps, target: PlannedTarget, evenIfSu
     if (latest.type === 'ROLLBACK') {
       return item(ROLLBACK_ACTION.NONE, `rollback execution ${latest.pipelineExecutionId} is already ${latest.status === 'InProgress' ? 'running' : latest.status}`);
     }
-    if (latest.status === 'Failed' && selfRollingBack) {
-      return item(ROLLBACK_ACTION.NONE, 'the stage rolls back by itself when it fails (onFailure ROLLBACK)');
-    }
     const rollable = latest.status === 'Failed' || (evenIfSucceeded && latest.status === 'Succeeded');
     if (!rollable) {
+      if (selfRollingBack) return item(ROLLBACK_ACTION.NONE, selfRollback);
       return item(ROLLBACK_ACTION.NONE, latest.status === 'InProgress'
         ? 'the stage is running; CodePipeline rolls back a stage only once it stopped running (it fails when its next gate is rejected)'
         : `the stage is ${latest.status}; CodePipeline rolls back only a failed stage (run this rollback again once it failed, or set onFailure ROLLBACK)`);
     }
 
-    const summaries: PipelineExecutionSummary[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await codePipeline.send(new ListPipelineExecutionsCommand({
-        pipelineName, filter: { succeededInStage: { stageName } }, nextToken,
-      }));
-      summaries.push(...(out.pipelineExecutionSummaries ?? []));
-      nextToken = out.nextToken;
-      // the newest comes first; one page is enough once we have a candidate
-    } while (nextToken && !summaries.some((s) => s.pipelineExecutionId !== latest.pipelineExecutionId));
-    const previous = summaries
-      .filter((s) => s.pipelineExecutionId !== latest.pipelineExecutionId)
-      .sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0];
-    if (!previous?.pipelineExecutionId) {
-      return item(ROLLBACK_ACTION.NONE, `the stage ${latest.status === 'Failed' ? 'failed' : 'succeeded'} in execution ${latest.pipelineExecutionId} and no earlier execution succeeded in it; nothing to roll back to`);
+    const outcome = `the stage ${latest.status === 'Failed' ? 'failed' : 'succeeded'} in execution ${latest.pipelineExecutionId}`;
+    const previous = await lastSuccessBefore(codePipeline, pipelineName, stageName, latest.pipelineExecutionId);
+    if (!previous) {
+      return item(latest.status === 'Failed' ? ROLLBACK_ACTION.NOT_POSSIBLE : ROLLBACK_ACTION.NONE,
+        `${outcome} and no earlier execution succeeded in it; nothing to roll back to${latest.status === 'Failed' ? `; ${STAGE_STAYS}` : ''}`);
     }
+    // "The pipeline can only roll back to a previous execution if the previous execution was
+    // started in the current pipeline structure version"
+    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback-auto.html); the first
+    // release after a pipeline update has no such execution, and its stage stays failed.
+    const previousVersion = (await codePipeline.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: previous })))
+      ?.pipelineExecution?.pipelineVersion;
+    if (pipeline?.version !== undefined && previousVersion !== undefined && previousVersion !== pipeline.version) {
+      return item(ROLLBACK_ACTION.NOT_POSSIBLE, `${outcome}; the last execution that succeeded in it, ${previous}, ran in pipeline structure version `
+        + `${previousVersion} and the pipeline is at version ${pipeline.version}: CodePipeline rolls a stage back only to an execution of the current `
+        + `structure version, so no stage rollback is possible; ${STAGE_STAYS}`);
+    }
+    if (latest.status === 'Failed' && selfRollingBack) return item(ROLLBACK_ACTION.NONE, selfRollback);
     const out = await codePipeline.send(new RollbackStageCommand({
-      pipelineName, stageName, targetPipelineExecutionId: previous.pipelineExecutionId,
+      pipelineName, stageName, targetPipelineExecutionId: previous,
     }));
-    return item(ROLLBACK_ACTION.ROLLBACK_STARTED,
-      `the stage ${latest.status === 'Failed' ? 'failed' : 'succeeded'} in execution ${latest.pipelineExecutionId}; rolling back to execution ${previous.pipelineExecutionId} (rollback execution ${out.pipelineExecutionId})`);
+    return item(ROLLBACK_ACTION.ROLLBACK_STARTED, `${outcome}; rolling back to execution ${previous} (rollback execution ${out.pipelineExecutionId})`);
   } catch (err) {
     return item(ROLLBACK_ACTION.ERROR, `cannot roll the stage back: ${errorText(err)}`);
   }
+}
+
+/** What a failed stage that cannot roll back keeps, and what the rollback did instead. */
+const STAGE_STAYS = 'the release stays stopped at this stage, whose stacks keep the failed release until a release deploys over them; '
+  + 'the target itself was rolled back above (deployments stopped, aliases back on their stable version)';
+
+/** The newest execution other than `exclude` that succeeded in the stage, or `undefined`. */
+async function lastSuccessBefore(
+  codePipeline: CodePipelineClient, pipelineName: string, stageName: string, exclude: string | undefined,
+): Promise<string | undefined> {
+  const summaries: PipelineExecutionSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await codePipeline.send(new ListPipelineExecutionsCommand({
+      pipelineName, filter: { succeededInStage: { stageName } }, nextToken,
+    }));
+    summaries.push(...(out.pipelineExecutionSummaries ?? []));
+    nextToken = out.nextToken;
+    // the newest comes first; one page is enough once we have a candidate
+  } while (nextToken && !summaries.some((s) => s.pipelineExecutionId !== exclude));
+  return summaries
+    .filter((s) => s.pipelineExecutionId !== exclude)
+    .sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0]?.pipelineExecutionId;
+}
+
+/**
+ * Rejects every gate (bake or window approval of this library) waiting in the target's stage in a
+ * STANDARD execution: the stage fails, CodePipeline rolls it back, and the release stops there.
+ */
+async function rejectWaitingGates(deps: RollbackDeps, target: PlannedTarget, reason: string): Promise<RollbackItem[]> {
+  const { codePipeline } = deps.clients.pipeline();
+  const pipelineName = deps.plan.pipelineName;
+  const stageName = target.stageName;
+  try {
+    const definition = (await codePipeline.send(new GetPipelineCommand({ name: pipelineName }))).pipeline;
+    const actions = definition?.stages?.find((s) => s.name === stageName)?.actions ?? [];
+    const customData = new Map(actions.map((a) => [a.name, a.configuration?.CustomData]));
+    const state = await codePipeline.send(new GetPipelineStateCommand({ name: pipelineName }));
+    const stage = state.stageStates?.find((s) => s.stageName === stageName);
+    const execution = stage?.latestExecution;
+    const waiting = execution?.type === 'ROLLBACK' || execution?.status !== 'InProgress' ? [] : (stage?.actionStates ?? [])
+      .filter((a) => parseGateToken(customData.get(a.actionName)) && a.latestExecution?.status === 'InProgress' && a.latestExecution.token);
+    if (waiting.length === 0) {
+      return [{
+        kind: 'GATE',
+        resource: `${pipelineName}/${stageName}`,
+        action: ROLLBACK_ACTION.NONE,
+        detail: `no gate of a release is waiting in the stage (${execution ? `${execution.type ?? 'STANDARD'} execution ${execution.pipelineExecutionId} is ${execution.status}` : 'it has never run'})`,
+      }];
+    }
+    const items: RollbackItem[] = [];
+    for (const action of waiting) {
+      const resource = `${pipelineName}/${stageName}/${action.actionName}`;
+      const summary = truncateSummary(`rejected by the rollback of ${target.id} (${reason}): the release stops here and the stage rolls back`);
+      try {
+        await codePipeline.send(new PutApprovalResultCommand({
+          pipelineName, stageName, actionName: action.actionName!, token: action.latestExecution!.token!, result: { status: 'Rejected', summary },
+        }));
+        items.push({
+          kind: 'GATE',
+          resource,
+          action: ROLLBACK_ACTION.REJECTED,
+          detail: `rejected in execution ${execution!.pipelineExecutionId}, so that the release cannot move on past ${stageName}`,
+        });
+      } catch (err) {
+        const name = errorName(err);
+        if (name === 'ApprovalAlreadyCompletedException' || name === 'InvalidApprovalTokenException') {
+          items.push({ kind: 'GATE', resource, action: ROLLBACK_ACTION.NONE, detail: `already decided before it could be rejected (${name})` });
+        } else {
+          items.push({ kind: 'GATE', resource, action: ROLLBACK_ACTION.ERROR, detail: `cannot reject: ${errorText(err)}` });
+        }
+      }
+    }
+    return items;
+  } catch (err) {
+    return [{ kind: 'GATE', resource: `${pipelineName}/${stageName}`, action: ROLLBACK_ACTION.ERROR, detail: `cannot read the stage's gates: ${errorText(err)}` }];
+  }
+}
+
+/** `PutApprovalResult` takes a summary of at most 512 characters. */
+function truncateSummary(text: string): string {
+  return text.length <= 512 ? text : `${text.slice(0, 511)}…`;
 }

@@ -75,7 +75,9 @@ describe('ReleaseMonitor', () => {
 
   // DescribeAlarmHistory on a composite alarm needs the permission scoped to "*" (item 10 of issue 12):
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
-  test('the monitor role is scoped: no "*" action; "*" resource only for DescribeAlarms, GetMetricData and DescribeAlarmHistory', () => {
+  // ListDeploymentTargets and GetDeploymentTarget (which version a deployment moved an alias from)
+  // support no resource-level permissions (IAM service authorization reference, list_awscodedeploy.html).
+  test('the monitor role is scoped: no "*" action; "*" resource only for the read-only calls that support no resource-level permissions', () => {
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
     const statements = arnString(s.stack.resolve(policy.Properties.PolicyDocument.Statement)) as any[];
     for (const st of statements) for (const a of [st.Action].flat()) expect(a).not.toContain('*');
@@ -83,6 +85,7 @@ describe('ReleaseMonitor', () => {
     expect(wildcard.map((st) => [st.Sid, st.Action])).toEqual([
       ['ReadAlarms', 'cloudwatch:DescribeAlarmHistory'],
       ['ReadAlarmStateAndMetrics', ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']],
+      ['ReadDeploymentTargets', ['codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget']],
     ]);
     const byId = Object.fromEntries(statements.map((st) => [st.Sid, st]));
     expect(byId.ReadCanaryRuns.Resource).toBe(`arn:aws:synthetics:us-east-1:333333333333:canary:\${${s.stack.getLogicalId(s.canary.node.defaultChild as cdk.CfnElement)}}`);

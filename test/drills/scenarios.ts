@@ -241,7 +241,14 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
         });
         alarmDuringBake(world, WAVE1_FLEET, 30 * MINUTE + 9 * SECOND, 'r3');
       },
-      expect: ({ world }) => check(world.codePipeline.version === 2, `the pipeline should be at structure version 2, is ${world.codePipeline.version}`),
+      expect: ({ world }) => [
+        ...check(world.codePipeline.version === 2, `the pipeline should be at structure version 2, is ${world.codePipeline.version}`),
+        // No stage rollback is possible (no execution of structure version 2 succeeded in wave 1):
+        // the target itself is rolled back, the release stops, and the decision log says so.
+        ...check(releaseStatuses(world).includes('r3:Failed'), `release r3 should have stopped (Failed) at wave 1: ${releaseStatuses(world).join(', ')}`),
+        ...check(world.decisions.some((l) => l.gate === 'ROLLBACK' && l.target === WAVE1_FLEET && l.decision === 'ROLLED_BACK_WITHOUT_STAGE'),
+          `no decision line says that ${WAVE1_FLEET}'s stage could not be rolled back`),
+      ],
     },
     {
       name: 'controller crash between rejection and rollback',
@@ -291,7 +298,9 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
           && u.at.getTime() <= deadline && u.after.functionVersion === '1' && Object.keys(u.after.weights).length === 0);
         const stageRolledBack = world.codePipeline.executions.some((e) => e.type === 'ROLLBACK' && e.rollback?.stageName === t.target.stageName
           && e.startTime.getTime() >= call.at.getTime() && e.startTime.getTime() <= deadline);
+        const rejected = call.report!.items.some((i) => i.kind === 'GATE' && i.action === 'REJECTED');
         return [
+          ...check(rejected, `the operator's rollback did not reject the waiting bake of ${WAVE2_FLEET} (report: ${call.report!.items.map((i) => `${i.kind} ${i.action}`).join('; ')})`),
           ...check(restored || stageRolledBack, `an operator rolled ${WAVE2_FLEET} back at ${call.at.toISOString()}, but within 60 s neither its alias returned to version 1 nor did a ROLLBACK execution of ${t.target.stageName} start (report: ${call.report!.items.map((i) => `${i.kind} ${i.action}: ${i.detail}`).join('; ')})`),
           ...check(!bakeOutcomes(world, WAVE2_FLEET).includes('Succeeded'), `the bake of ${WAVE2_FLEET} was approved after an operator rolled it back`),
         ];

@@ -3,7 +3,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
-  GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand, PutApprovalResultCommand,
+  GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand, PutApprovalResultCommand, RollbackStageCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -705,6 +706,9 @@ describe('issue 12: no fail-open path', () => {
     aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-8X1EXAMPLE', status: 'InProgress', creator: 'user' } });
     aws.codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
     aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.1 } } });
+    // CodePipeline can roll the stage back: the last success ran in the current structure version.
+    aws.codePipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [{ pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001', status: 'Succeeded' }] });
+    aws.codePipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001', pipelineVersion: 3 } });
     const { handler, lines } = controller(() => at(20));
     const result = await handler(SCHEDULED_EVENT);
     expect(result.rollbacks).toEqual([expect.objectContaining({ targetId: FLEET, reason: `finishing the rollback of ${FLEET}: its bake gate was rejected in execution ${EXECUTION_ID}` })]);
@@ -718,6 +722,26 @@ describe('issue 12: no fail-open path', () => {
     const again = await handler(SCHEDULED_EVENT);
     expect(again.rollbacks).toBeUndefined();
     expect(lines.filter((l) => l.gate === 'ROLLBACK')).toHaveLength(1);
+  });
+
+  // After a pipeline structure change CodePipeline cannot roll the stage back
+  // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback-auto.html): the sweep
+  // finds the rejected bake every minute, but a stage that must stay failed is nothing to report again.
+  test('#3 a rejected bake whose stage cannot roll back (older structure version) is not re-reported by every sweep', async () => {
+    healthyTarget();
+    aws.codePipeline.on(GetPipelineCommand).resolves(pipelineDefinition(3, 'ROLLBACK'));
+    aws.codePipeline.on(GetPipelineStateCommand).resolves(waveState([{ actionName: BAKE_ACTION, status: 'Failed', since: at(12) }], { stageStatus: 'Failed' }));
+    executionHistory([{ actionName: ONEBOX_BAKE_ACTION, status: 'Succeeded' }, { actionName: BAKE_ACTION, status: 'Failed' }]);
+    aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+    aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '6' });
+    aws.codePipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [{ pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001', status: 'Succeeded' }] });
+    aws.codePipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001', pipelineVersion: 2 } });
+    const { handler, lines } = controller(() => at(20));
+    const result = await handler(SCHEDULED_EVENT);
+    expect(result.rollbacks).toBeUndefined();
+    expect(lines.filter((l) => l.gate === 'ROLLBACK')).toEqual([]);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(GetPipelineExecutionCommand, { pipelineName: PIPELINE, pipelineExecutionId: 'a0b1c2d3-1111-4000-8000-000000000001' });
+    expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
   });
 
   test('#3 a rejected bake GetPipelineState shows from an older execution never rolls back the release now running', async () => {

@@ -1,15 +1,18 @@
-import { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
-  GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListPipelineExecutionsCommand, RollbackStageCommand,
+  GetDeploymentCommand, GetDeploymentTargetCommand, ListDeploymentTargetsCommand, ListDeploymentsCommand, StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import {
+  GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, ListPipelineExecutionsCommand,
+  PutApprovalResultCommand, RollbackStageCommand,
 } from '@aws-sdk/client-codepipeline';
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
-  EXECUTION_ID, FLEET, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN, MANIFEST, PIPELINE, PLAN, PROD_ACCOUNT, STS_CREDENTIALS,
+  APPROVAL_TOKEN, BAKE_ACTION, EXECUTION_ID, FLEET, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN, MANIFEST, PIPELINE, PLAN, PROD_ACCOUNT, STS_CREDENTIALS,
   awsError, captureLog, mockAws, pipelineDefinition, pipelineState, testClients,
 } from './fixtures';
-import { createRollbackHandler } from '../../lib/runtime/rollback';
+import { createRollbackHandler, rollbackTarget } from '../../lib/runtime/rollback';
 
 const NOW = new Date('2025-03-04T15:03:12.000Z');
 const aws = mockAws();
@@ -44,7 +47,12 @@ function target(options: { onFailure?: 'ROLLBACK' } = {}) {
     ],
   });
   aws.codePipeline.on(RollbackStageCommand).resolves({ pipelineExecutionId: 'f00dfeed-2222-4000-8000-000000000002' });
+  // The last success ran in the pipeline's current structure version (pipelineDefinition(3)).
+  aws.codePipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { pipelineExecutionId: PREVIOUS_EXECUTION, pipelineVersion: 3 } });
 }
+
+const NO_DEPLOYMENT = 'routes all traffic to version 7; no deployment of the target\'s deployment groups moved it in the last 30 days';
+const NO_GATE_WAITING = `no gate of a release is waiting in the stage (STANDARD execution ${EXECUTION_ID} is Failed)`;
 
 function rollback() {
   const { lines, log } = captureLog();
@@ -69,9 +77,15 @@ describe('rollback', () => {
       complete: true,
       items: [
         { kind: 'DEPLOYMENT_GROUP', resource: GROUP, action: 'NONE', detail: 'no deployment in flight' },
-        { kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'NONE', detail: 'routes all traffic to version 7' },
+        { kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'NONE', detail: NO_DEPLOYMENT },
+        { kind: 'GATE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail: NO_GATE_WAITING },
         { kind: 'PIPELINE_STAGE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail: 'the stage rolls back by itself when it fails (onFailure ROLLBACK)' },
       ],
+    });
+    expect(aws.codeDeploy).toHaveReceivedCommandWith(ListDeploymentsCommand, {
+      applicationName: 'orders-api',
+      deploymentGroupName: 'orders-api-prod-us-east-1',
+      createTimeRange: { start: new Date(NOW.getTime() - 30 * 24 * 3600_000), end: NOW },
     });
     expect(aws.sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: FLEET_ROLE_ARN, RoleSessionName: 'wave-pipelines-controller' });
     expect(aws.codeDeploy).toHaveReceivedCommandWith(ListDeploymentsCommand, {
@@ -111,6 +125,7 @@ describe('rollback', () => {
         detail: `${GROUP}: was InProgress; stopped with rollback (Pending: Stopping Pending. Stopping to schedule update.)`,
       },
       { kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'RESET', detail: 'was routing 10% to version 8; now all traffic to version 7' },
+      { kind: 'GATE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail: NO_GATE_WAITING },
       {
         kind: 'PIPELINE_STAGE',
         resource: `${PIPELINE}/Prod-Wave-1`,
@@ -172,7 +187,7 @@ describe('rollback', () => {
     target();
     aws.codePipeline.on(GetPipelineStateCommand).resolves(state);
     const report = await rollback().handler({ targetId: FLEET });
-    expect(report.items[2]).toEqual({ kind: 'PIPELINE_STAGE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail });
+    expect(report.items[3]).toEqual({ kind: 'PIPELINE_STAGE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail });
     expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
   });
 
@@ -182,7 +197,8 @@ describe('rollback', () => {
       pipelineExecutionSummaries: [{ pipelineExecutionId: EXECUTION_ID, status: 'Failed', startTime: new Date('2025-03-04T13:00:00Z') }],
     });
     const report = await rollback().handler({ targetId: FLEET });
-    expect(report.items[2].detail).toBe(`the stage failed in execution ${EXECUTION_ID} and no earlier execution succeeded in it; nothing to roll back to`);
+    expect(report.items[3].action).toBe('NOT_POSSIBLE');
+    expect(report.items[3].detail).toMatch(new RegExp(`^the stage failed in execution ${EXECUTION_ID} and no earlier execution succeeded in it; nothing to roll back to; the release stays stopped`));
     expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
   });
 
@@ -197,17 +213,20 @@ describe('rollback', () => {
     aws.lambda.on(GetAliasCommand)
       .resolvesOnce({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { 8: 0.25 } } })
       .resolves({ Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} } });
+    // Read once for the gates and once for the stage in each call.
     aws.codePipeline.on(GetPipelineStateCommand)
+      .resolvesOnce(stageState('Failed'))
       .resolvesOnce(stageState('Failed'))
       .resolves(stageState('InProgress', 'ROLLBACK', 'f00dfeed-2222-4000-8000-000000000002'));
 
     const { handler } = rollback();
     const first = await handler({ targetId: FLEET });
     const second = await handler({ targetId: FLEET });
-    expect(first.items.map((i) => i.action)).toEqual(['STOPPED', 'RESET', 'ROLLBACK_STARTED']);
+    expect(first.items.map((i) => i.action)).toEqual(['STOPPED', 'RESET', 'NONE', 'ROLLBACK_STARTED']);
     expect(second.items.map((i) => [i.action, i.detail])).toEqual([
       ['NONE', `${GROUP}: is itself a rollback (created by codeDeployRollback, InProgress); left alone`],
-      ['NONE', 'routes all traffic to version 7'],
+      ['NONE', NO_DEPLOYMENT],
+      ['NONE', 'no gate of a release is waiting in the stage (ROLLBACK execution f00dfeed-2222-4000-8000-000000000002 is InProgress)'],
       ['NONE', 'rollback execution f00dfeed-2222-4000-8000-000000000002 is already running'],
     ]);
     expect(aws.codeDeploy).toHaveReceivedCommandTimes(StopDeploymentCommand, 1);
@@ -229,6 +248,7 @@ describe('rollback', () => {
         detail: `deployments and aliases of the target were not rolled back: RoleAssumptionError: cannot assume role ${FLEET_ROLE_ARN}: AccessDenied: not authorized to perform: `
           + `sts:AssumeRole on resource: ${FLEET_ROLE_ARN}; deploy the target's ReleaseMonitor and check that its trust policy allows the release controller's role`,
       },
+      { kind: 'GATE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail: NO_GATE_WAITING },
       expect.objectContaining({ kind: 'PIPELINE_STAGE', action: 'ROLLBACK_STARTED' }),
     ]);
     expect(lines[0]).toMatchObject({ level: 'error', decision: 'INCOMPLETE' });
@@ -243,9 +263,136 @@ describe('rollback', () => {
     expect(report.items.map((i) => [i.action, i.detail])).toEqual([
       ['ERROR', 'cannot list deployments: DeploymentGroupDoesNotExistException: No Deployment Group found for name: orders-api-prod-us-east-1'],
       ['ERROR', 'cannot reset: ResourceConflictException: The operation cannot be performed at this time. An update is in progress for resource'],
+      ['NONE', NO_GATE_WAITING],
       ['NONE', 'the stage rolls back by itself when it fails (onFailure ROLLBACK)'],
     ]);
     expect(report.complete).toBe(false);
+  });
+
+  describe('an alias the newest deployment finished moving (no weights left to reset)', () => {
+    // How a deployment moved the alias: LambdaFunctionInfo currentVersion -> targetVersion of its
+    // Lambda target (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_LambdaFunctionInfo.html).
+    interface Past { id: string; status: string; created: string; current: string; target: string; creator?: string }
+    function deployed(alias: string, past: Past[]) {
+      aws.codeDeploy.on(ListDeploymentsCommand).callsFake((input) => ({ deployments: input.createTimeRange ? past.map((d) => d.id) : [] }));
+      aws.codeDeploy.on(GetDeploymentCommand).callsFake(({ deploymentId }) => {
+        const d = past.find((x) => x.id === deploymentId)!;
+        return { deploymentInfo: { deploymentId: d.id, status: d.status, creator: d.creator ?? 'CloudFormation', createTime: new Date(d.created), computePlatform: 'Lambda' } };
+      });
+      aws.codeDeploy.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['orders-api-handler:live'] });
+      aws.codeDeploy.on(GetDeploymentTargetCommand).callsFake(({ deploymentId, targetId }) => {
+        const d = past.find((x) => x.id === deploymentId)!;
+        return {
+          deploymentTarget: {
+            deploymentTargetType: 'LambdaTarget',
+            lambdaTarget: {
+              deploymentId,
+              targetId,
+              status: 'Succeeded',
+              lambdaFunctionInfo: { functionName: 'orders-api-handler', functionAlias: 'live', currentVersion: d.current, targetVersion: d.target, targetVersionWeight: 1 },
+            },
+          },
+        };
+      });
+      aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: alias, RevisionId: `rev-${alias}` });
+    }
+    const RELEASE_6 = { id: 'd-RELEASE6', status: 'Succeeded', created: '2025-02-27T10:30:00Z', current: '5', target: '6' };
+    const RELEASE_7 = { id: 'd-RELEASE7', status: 'Succeeded', created: '2025-03-04T14:00:00Z', current: '6', target: '7' };
+
+    test('points it back at the version the deployment started from, only if nothing changed it since the read', async () => {
+      target({ onFailure: 'ROLLBACK' });
+      deployed('7', [RELEASE_6, RELEASE_7]);
+      const report = await rollback().handler({ targetId: FLEET });
+      expect(report.items[1]).toEqual({
+        kind: 'ALIAS',
+        resource: 'orders-api-handler:live',
+        action: 'RESET',
+        detail: 'routed all traffic to version 7, where deployment d-RELEASE7 (Succeeded, created 2025-03-04T14:00:00.000Z) moved it from version 6 to 7; now all traffic to version 6',
+      });
+      expect(aws.lambda).toHaveReceivedCommandWith(UpdateAliasCommand, {
+        FunctionName: 'orders-api-handler', Name: 'live', FunctionVersion: '6', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-7',
+      });
+      // The newest deployment answers: the older one's targets are never read.
+      expect(aws.codeDeploy).toHaveReceivedCommandTimes(ListDeploymentTargetsCommand, 1);
+      expect(aws.codeDeploy).toHaveReceivedCommandWith(GetDeploymentTargetCommand, { deploymentId: 'd-RELEASE7', targetId: 'orders-api-handler:live' });
+    });
+
+    test.each([
+      ['already back on the version the newest deployment started from', '6', [RELEASE_6, RELEASE_7],
+        'routes all traffic to version 6; the newest deployment d-RELEASE7 (Succeeded, created 2025-03-04T14:00:00.000Z) moved it from version 6 to 7'],
+      ['the newest deployment was stopped (CodeDeploy rolled it back itself)', '6', [RELEASE_6, { ...RELEASE_7, status: 'Stopped' }],
+        'routes all traffic to version 6; the newest deployment d-RELEASE7 (Stopped, created 2025-03-04T14:00:00.000Z) moved it from version 6 to 7'],
+      // e.g. the stage rollback's redeploy of the stable release: never "roll back" forward to 7.
+      ['the newest deployment moved it to a lower version', '6', [RELEASE_7, { id: 'd-REDEPLOY6', status: 'Succeeded', created: '2025-03-04T15:00:00Z', current: '7', target: '6' }],
+        'routes all traffic to version 6; the newest deployment d-REDEPLOY6 (Succeeded, created 2025-03-04T15:00:00.000Z) moved it from version 7 to 6'],
+    ])('left alone: %s', async (_name, alias, past, detail) => {
+      target({ onFailure: 'ROLLBACK' });
+      deployed(alias, past);
+      const report = await rollback().handler({ targetId: FLEET });
+      expect(report.items[1]).toEqual({ kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'NONE', detail });
+      expect(aws.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+    });
+  });
+
+  // Issue 12 drill "operator invokes the rollback Lambda during a bake": the bake must not be
+  // approved afterwards, so the operator's rollback rejects it (the stage then rolls back by itself).
+  test('an operator rollback rejects the gates waiting in the target\'s stage, so the release cannot move on', async () => {
+    target({ onFailure: 'ROLLBACK' });
+    const rollbackId = 'f00dfeed-2222-4000-8000-000000000002';
+    aws.codePipeline.on(GetPipelineStateCommand)
+      .resolvesOnce(pipelineState([{ actionName: BAKE_ACTION, since: new Date('2025-03-04T14:10:00Z') }]))
+      .resolves(stageState('InProgress', 'ROLLBACK', rollbackId));
+    aws.codePipeline.on(PutApprovalResultCommand).resolves({ approvedAt: NOW });
+    const { handler, lines } = rollback();
+    const report = await handler({ targetId: FLEET, reason: 'bad checkout flow' });
+    expect(report.items.slice(2)).toEqual([
+      {
+        kind: 'GATE',
+        resource: `${PIPELINE}/Prod-Wave-1/${BAKE_ACTION}`,
+        action: 'REJECTED',
+        detail: `rejected in execution ${EXECUTION_ID}, so that the release cannot move on past Prod-Wave-1`,
+      },
+      { kind: 'PIPELINE_STAGE', resource: `${PIPELINE}/Prod-Wave-1`, action: 'NONE', detail: `rollback execution ${rollbackId} is already running` },
+    ]);
+    expect(aws.codePipeline).toHaveReceivedCommandWith(PutApprovalResultCommand, {
+      pipelineName: PIPELINE,
+      stageName: 'Prod-Wave-1',
+      actionName: BAKE_ACTION,
+      token: APPROVAL_TOKEN,
+      result: { status: 'Rejected', summary: `rejected by the rollback of ${FLEET} (bad checkout flow): the release stops here and the stage rolls back` },
+    });
+    // A person's own approval in the stage (no gate token) is not the rollback's to answer.
+    expect(aws.codePipeline).toHaveReceivedCommandTimes(PutApprovalResultCommand, 1);
+    expect(lines).toEqual([expect.objectContaining({ level: 'info', gate: 'ROLLBACK', decision: 'ROLLED_BACK', reason: 'bad checkout flow' })]);
+  });
+
+  // Issue 12 drill "pipeline structure change between releases": "The pipeline can only roll back
+  // to a previous execution if the previous execution was started in the current pipeline structure
+  // version" (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback-auto.html).
+  test('no stage rollback is possible after a pipeline structure change: the report and an error line say so, and nothing is attempted', async () => {
+    target({ onFailure: 'ROLLBACK' });
+    aws.codePipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { pipelineExecutionId: PREVIOUS_EXECUTION, pipelineVersion: 2 } });
+    const { lines, log } = captureLog();
+    const deps = { plan: PLAN, now: () => NOW, clients: testClients(() => NOW), log };
+    const fleet = PLAN.stages[1].regions[0].fleet!;
+    const report = await rollbackTarget(deps, fleet, 'alarm OrdersApi-5xx is in ALARM');
+    expect(report.items[2]).toEqual({
+      kind: 'PIPELINE_STAGE',
+      resource: `${PIPELINE}/Prod-Wave-1`,
+      action: 'NOT_POSSIBLE',
+      detail: `the stage failed in execution ${EXECUTION_ID}; the last execution that succeeded in it, ${PREVIOUS_EXECUTION}, ran in pipeline structure version 2 `
+        + 'and the pipeline is at version 3: CodePipeline rolls a stage back only to an execution of the current structure version, so no stage rollback is '
+        + 'possible; the release stays stopped at this stage, whose stacks keep the failed release until a release deploys over them; the target itself '
+        + 'was rolled back above (deployments stopped, aliases back on their stable version)',
+    });
+    expect(aws.codePipeline).toHaveReceivedCommandWith(GetPipelineExecutionCommand, {
+      pipelineName: PIPELINE, pipelineExecutionId: PREVIOUS_EXECUTION,
+    });
+    expect(aws.codePipeline).not.toHaveReceivedCommand(RollbackStageCommand);
+    expect(lines).toEqual([expect.objectContaining({ level: 'error', gate: 'ROLLBACK', target: FLEET, decision: 'ROLLED_BACK_WITHOUT_STAGE' })]);
+    // The sweep's later look finds nothing more to do and keeps the log quiet.
+    await rollbackTarget(deps, fleet, 'finishing', { logOnlyWhenActing: true });
+    expect(lines).toHaveLength(1);
   });
 
   test.each([

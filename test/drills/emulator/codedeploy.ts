@@ -5,6 +5,12 @@
  * autoRollbackEnabled rolls back too (DEPLOYMENT_STOP_ON_REQUEST).
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-autorollbackconfiguration.html
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html
+ *
+ * Each deployment records how it moves the alias, as its Lambda target's LambdaFunctionInfo
+ * (currentVersion: "the version ... that production traffic points to", targetVersion: "... after
+ * the Lambda function is deployed"), returned by ListDeploymentTargets/GetDeploymentTarget:
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_LambdaFunctionInfo.html
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_GetDeploymentTarget.html
  */
 import { awsError, unimplemented } from './aws-errors';
 import { LambdaEmulator } from './lambda';
@@ -133,9 +139,14 @@ export class CodeDeployEmulator {
         const key = `${input.applicationName}/${input.deploymentGroupName}`;
         if (!this.groups.has(key)) throw awsError('DeploymentGroupDoesNotExistException', `No deployment group ${key}`, 400);
         const statuses: string[] | undefined = input.includeOnlyStatuses;
+        // createTimeRange: "the start time of the time range" and "the end time", both optional.
+        // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_TimeRange.html
+        const range: { start?: Date; end?: Date } | undefined = input.createTimeRange;
         const ids = this.deployments
           .filter((d) => `${d.group.applicationName}/${d.group.deploymentGroupName}` === key)
           .filter((d) => !statuses || statuses.includes(d.status))
+          .filter((d) => !range?.start || d.createdAt.getTime() >= new Date(range.start).getTime())
+          .filter((d) => !range?.end || d.createdAt.getTime() <= new Date(range.end).getTime())
           .map((d) => d.id)
           .reverse();
         return { deployments: ids };
@@ -148,10 +159,35 @@ export class CodeDeployEmulator {
             applicationName: d.group.applicationName,
             deploymentGroupName: d.group.deploymentGroupName,
             status: d.status,
+            computePlatform: 'Lambda',
             creator: d.creator,
             createTime: d.createdAt,
             ...(d.completedAt ? { completeTime: d.completedAt } : {}),
             ...(d.rollbackDeploymentId ? { rollbackInfo: { rollbackDeploymentId: d.rollbackDeploymentId } } : {}),
+          },
+        };
+      }
+      case 'ListDeploymentTargets': {
+        const d = this.find(input.deploymentId);
+        return { targetIds: [targetIdOf(d)] };
+      }
+      case 'GetDeploymentTarget': {
+        const d = this.find(input.deploymentId);
+        if (input.targetId !== targetIdOf(d)) throw awsError('DeploymentTargetDoesNotExistException', `No target ${input.targetId} in ${d.id}`, 400);
+        return {
+          deploymentTarget: {
+            deploymentTargetType: 'LambdaTarget',
+            lambdaTarget: {
+              deploymentId: d.id,
+              targetId: targetIdOf(d),
+              status: d.status,
+              lambdaFunctionInfo: {
+                functionName: d.group.functionName,
+                functionAlias: d.group.aliasName,
+                currentVersion: d.fromVersion,
+                targetVersion: d.toVersion,
+              },
+            },
           },
         };
       }
@@ -178,4 +214,9 @@ export class CodeDeployEmulator {
     return this.deployments.filter((d) => d.group.applicationName === applicationName
       && d.group.deploymentGroupName === deploymentGroupName && IN_FLIGHT.includes(d.status));
   }
+}
+
+/** A Lambda deployment's one target: its function and alias. */
+function targetIdOf(d: DeploymentRecord): string {
+  return `${d.group.functionName}:${d.group.aliasName}`;
 }

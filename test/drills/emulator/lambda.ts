@@ -4,12 +4,16 @@
  * https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html
  * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html
  * https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
+ * Every change gives the alias a new RevisionId; an UpdateAlias whose RevisionId no longer matches
+ * fails with PreconditionFailedException (HTTP 412), "Only update the alias if the revision ID
+ * matches the ID that's specified".
  */
 import { awsError, unimplemented } from './aws-errors';
 
 export interface AliasRecord {
   functionVersion: string;
   weights: Record<string, number>;
+  revision?: number;
 }
 
 export class LambdaEmulator {
@@ -28,7 +32,7 @@ export class LambdaEmulator {
   setAlias(functionName: string, aliasName: string, record: AliasRecord, by = 'CodeDeploy'): void {
     const key = LambdaEmulator.key(functionName, aliasName);
     const before = this.aliases.get(key);
-    const after = { functionVersion: record.functionVersion, weights: { ...record.weights } };
+    const after = { functionVersion: record.functionVersion, weights: { ...record.weights }, revision: (before?.revision ?? 0) + 1 };
     this.aliases.set(key, after);
     if (before) this.updates.push({ key, at: this.now(), by, before, after: { ...after, weights: { ...after.weights } } });
   }
@@ -44,10 +48,15 @@ export class LambdaEmulator {
           AliasArn: `arn:aws:lambda:::function:${key}`,
           Name: input.Name,
           FunctionVersion: alias.functionVersion,
+          RevisionId: `rev-${alias.revision ?? 0}`,
           ...(Object.keys(alias.weights).length > 0 ? { RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } } : {}),
         };
       case 'UpdateAlias': {
+        if (input.RevisionId !== undefined && input.RevisionId !== `rev-${alias.revision ?? 0}`) {
+          throw awsError('PreconditionFailedException', `The RevisionId provided does not match the latest RevisionId for the Lambda alias ${key}`, 412);
+        }
         const before = { functionVersion: alias.functionVersion, weights: { ...alias.weights } };
+        alias.revision = (alias.revision ?? 0) + 1;
         if (input.FunctionVersion !== undefined) alias.functionVersion = input.FunctionVersion;
         if (input.RoutingConfig !== undefined) alias.weights = { ...(input.RoutingConfig.AdditionalVersionWeights ?? {}) };
         this.updates.push({ key, at: this.now(), by: 'UpdateAlias', before, after: { functionVersion: alias.functionVersion, weights: { ...alias.weights } } });
