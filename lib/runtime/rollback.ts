@@ -1,18 +1,13 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * Rolls one deployment target back: stops its in-flight CodeDeploy deployments with rollback,
  * resets weighted Lambda aliases to their stable version, and rolls the pipeline stage back to
  * the last execution that succeeded in it. Safe to run any number of times: it reports what it
  * found and touches only what is still in flight.
  */
-import {
-  DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand,
-} from '@aws-sdk/client-codedeploy';
-import {
-  GetPipelineCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, PipelineExecutionSummary, RollbackStageCommand,
-} from '@aws-sdk/client-codepipeline';
-import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { ClientFactory, TargetClients, errorName, errorText } from './aws-clients';
+import type { DeploymentInfo, DeploymentStatus } from '@aws-sdk/client-codedeploy';
+import type { PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
+import { ClientFactory, TargetClients, errorName, errorText, sdk } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
 import { HealthManifest } from '../model/health-manifest';
@@ -69,7 +64,11 @@ export interface RollbackEvent {
   readonly reason?: string;
 }
 
-const IN_FLIGHT: DeploymentStatus[] = [DeploymentStatus.CREATED, DeploymentStatus.QUEUED, DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY];
+/** Statuses of a deployment still in flight (read from the SDK when first needed: it loads on first use). */
+function inFlight(): DeploymentStatus[] {
+  const { DeploymentStatus: Status } = sdk.codeDeploy();
+  return [Status.CREATED, Status.QUEUED, Status.IN_PROGRESS, Status.READY];
+}
 
 /** The monitor role of a target, as an ARN. */
 export function monitorRoleArn(plan: ReleasePlan, target: PlannedTarget): string {
@@ -174,13 +173,14 @@ export function createRollbackHandler(deps: RollbackDeps): (event: RollbackEvent
 }
 
 async function stopDeployments(clients: TargetClients, applicationName: string, deploymentGroupName: string): Promise<RollbackItem[]> {
+  const { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } = sdk.codeDeploy();
   const resource = `${applicationName}/${deploymentGroupName}`;
   const ids: string[] = [];
   try {
     let nextToken: string | undefined;
     do {
       const out = await clients.codeDeploy.send(new ListDeploymentsCommand({
-        applicationName, deploymentGroupName, includeOnlyStatuses: IN_FLIGHT, nextToken,
+        applicationName, deploymentGroupName, includeOnlyStatuses: inFlight(), nextToken,
       }));
       ids.push(...(out.deployments ?? []));
       nextToken = out.nextToken;
@@ -230,13 +230,14 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
   if (info.rollbackInfo?.rollbackDeploymentId) {
     return `already rolled back by ${info.rollbackInfo.rollbackDeploymentId} (${info.status})`;
   }
-  if (!IN_FLIGHT.includes(info.status as DeploymentStatus)) {
+  if (!inFlight().includes(info.status as DeploymentStatus)) {
     return `no longer in flight (${info.status})`;
   }
   return undefined;
 }
 
 async function resetAlias(clients: TargetClients, functionName: string, aliasName: string): Promise<RollbackItem> {
+  const { GetAliasCommand, UpdateAliasCommand } = sdk.lambda();
   const resource = `${functionName}:${aliasName}`;
   try {
     const alias = await clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: aliasName }));
@@ -259,6 +260,7 @@ async function resetAlias(clients: TargetClients, functionName: string, aliasNam
 
 async function rollBackStage(deps: RollbackDeps, target: PlannedTarget, evenIfSucceeded: boolean): Promise<RollbackItem> {
   const { codePipeline } = deps.clients.pipeline();
+  const { GetPipelineCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, RollbackStageCommand } = sdk.codePipeline();
   const pipelineName = deps.plan.pipelineName;
   const stageName = target.stageName;
   const item = (action: string, detail: string): RollbackItem => ({ kind: 'PIPELINE_STAGE', resource: `${pipelineName}/${stageName}`, action, detail });
