@@ -92,7 +92,7 @@ interface ProcessTime { wallMs: number; cpuMs: number }
  * synthesizes the variant's app into a fresh directory. CPU time is shown beside wall time because
  * other processes on a shared machine stretch wall time without changing the work done.
  */
-function synthProcess(variant: 'wave' | 'base', regionCount: number, extraArgs: string[] = []): ProcessTime {
+function synthProcess(variant: 'wave' | 'base', regionCount: number, extraArgs: string[] = [], inspect?: (outdir: string) => void): ProcessTime {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `wave-bench-${variant}-`));
   try {
     const regions = knownRegions().slice(0, regionCount).join(',');
@@ -101,6 +101,7 @@ function synthProcess(variant: 'wave' | 'base', regionCount: number, extraArgs: 
     const wallMs = performance.now() - start;
     if (r.status !== 0) throw new Error(`bench: synth of ${variant} with ${regionCount} regions failed: ${r.stderr}`);
     const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    inspect?.(outdir);
     return { wallMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -203,10 +204,11 @@ function profileSynth() {
   const dir = path.join(OUT, 'profiles');
   fs.rmSync(dir, { recursive: true, force: true });
   const buckets: Record<string, Map<string, number>> = {};
+  const templates: Record<string, TemplateSizes> = {};
   for (const variant of ['wave', 'base'] as const) {
     const vdir = path.join(dir, variant);
     fs.mkdirSync(vdir, { recursive: true });
-    synthProcess(variant, 30, ['--cpu-prof', `--cpu-prof-dir=${vdir}`]);
+    synthProcess(variant, 30, ['--cpu-prof', `--cpu-prof-dir=${vdir}`], (outdir) => { templates[variant] = templateSizes(outdir); });
     buckets[variant] = profileBuckets(path.join(vdir, fs.readdirSync(vdir)[0]));
   }
   const keys = [...new Set([...buckets.wave.keys(), ...buckets.base.keys()])];
@@ -221,6 +223,35 @@ function profileSynth() {
   const ours = keys.filter((k) => k.startsWith('cdk-wave-pipelines')).reduce((sum, k) => sum + get('wave', k), 0);
   say(`| (all of cdk-wave-pipelines lib/) | ${fmt(ours, 0)} | 0 | ${fmt(ours, 0)} |`);
   say();
+  say('What the validation reads (same runs): aws-cdk-lib validates every template at synth, so its time follows their content.');
+  say();
+  say('| | templates | all templates | pipeline stack template | its resources | of which IAM roles | pipeline actions (of which approvals) |');
+  say('|---|---|---|---|---|---|---|');
+  for (const [key, name] of [['wave', 'WavePipeline'], ['base', 'CDK Pipelines']] as const) {
+    const t = templates[key];
+    say(`| ${name} | ${t.count} | ${kib(t.bytes)} | ${kib(t.pipelineBytes)} | ${t.pipelineResources} | ${t.pipelineRoles} | ${t.actions} (${t.approvals}) |`);
+  }
+  say();
+}
+
+interface TemplateSizes { count: number; bytes: number; pipelineBytes: number; pipelineResources: number; pipelineRoles: number; actions: number; approvals: number }
+
+/** Sizes of the templates of a cloud assembly, and what the pipeline stack (PipelineStack) holds. */
+function templateSizes(outdir: string): TemplateSizes {
+  const files = (fs.readdirSync(outdir, { recursive: true }) as string[]).filter((f) => f.endsWith('.template.json'));
+  const pipelineText = fs.readFileSync(path.join(outdir, 'PipelineStack.template.json'), 'utf8');
+  const resources = Object.values<any>(JSON.parse(pipelineText).Resources);
+  const actions = resources.filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .flatMap((r) => r.Properties.Stages.flatMap((st: any) => st.Actions));
+  return {
+    count: files.length,
+    bytes: files.reduce((sum, f) => sum + fs.statSync(path.join(outdir, f)).size, 0),
+    pipelineBytes: Buffer.byteLength(pipelineText),
+    pipelineResources: resources.length,
+    pipelineRoles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length,
+    actions: actions.length,
+    approvals: actions.filter((a: any) => a.ActionTypeId.Category === 'Approval').length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,13 +13,13 @@ import {
   ACTION_NAME_PATTERN, compositeAlarmName, controllerLogGroupName, healthEventBusName, healthParameterName,
   NAME_LIMITS, pipelineNameProblem, RESERVED_STEP_NAMES, slug, stageNameProblem, targetId,
 } from './naming';
+import { PLAN_OPTIONS_SCHEMA } from './plan-options-schema';
 import { Problem } from './problem';
 import { regionInfo, regionProblem } from './regions';
 // Called at validation time only, so the import cycle with release-plan.ts is harmless.
 import { RELEASE_DEFAULTS } from './release-plan';
-import { requestFieldProblems } from './request-bake';
-import { PLAN_OPTIONS_SCHEMA } from './plan-options-schema';
 import { RELEASE_SCHEMA } from './release-schema';
+import { requestFieldProblems } from './request-bake';
 import { checkShape } from './schema-check';
 import { valueText } from './value-text';
 import { hoursText, nextCommonOpening, resolveWindow, validateWindow } from './window';
