@@ -5,7 +5,7 @@
  * HTTP timeouts well below the Lambda timeout.
  *
  * Each SDK package is loaded on first use (`sdk.cloudWatch()`), not when a handler bundle is
- * imported: loading the seven client packages took about 300 ms of CPU at a cold start (bench/RESULTS.md),
+ * imported: loading the seven client packages took about 300-400 ms of CPU at a cold start (bench/README.md),
  * and an invocation needs only some of them (a sweep with no bake open: CodePipeline and SSM; a
  * rollback: CodeDeploy, Lambda and CodePipeline). Only types are imported at the top; the values
  * come from `sdk`, whose `require` esbuild leaves in place (the SDK is external), so the package
