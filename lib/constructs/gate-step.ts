@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 
 /**
@@ -29,7 +30,22 @@ export class GateStep extends pipelines.Step implements pipelines.ICodePipelineA
       externalEntityLink: this.link,
       // Approval timeouts must be 5 minutes or more; we cap them at 7 days.
       timeout: Duration.minutes(Math.min(Math.max(this.timeoutMinutes, 5), 7 * 24 * 60)),
+      role: gateActionRole(options.pipeline.pipeline),
     }));
     return { runOrdersConsumed: 1 };
   }
+}
+
+/**
+ * The one role every gate of a pipeline runs with. CodePipeline runs each action with a role, and
+ * aws-cdk-lib creates one per action that has none (`CodePipelineActionRole`); an approval calls
+ * nothing in AWS, so its role needs no permission and one serves them all. Per-gate roles made the
+ * pipeline template grow by a role and a policy statement per gate (two gates a region), which
+ * aws-cdk-lib's template validation at synth paid for (bench/RESULTS.md, "Where the time goes").
+ * Trusted by the pipeline's role only, as aws-cdk-lib's own action roles are.
+ */
+function gateActionRole(pipeline: codepipeline.Pipeline): iam.IRole {
+  const id = 'GateActionRole';
+  return (pipeline.node.tryFindChild(id) as iam.IRole | undefined)
+    ?? new iam.Role(pipeline, id, { assumedBy: new iam.ArnPrincipal(pipeline.role.roleArn) });
 }

@@ -6,12 +6,15 @@
  * derived from names, known regions, bounded minutes).
  */
 import { DeploymentWindowSpec, NoDataPolicy } from './declaration';
+// The limits from layout.ts, not validation.ts: that module checks declarations and would bring
+// their schema into the Lambda bundles, which read plans only.
+import { MAX_GUARDED_MINUTES } from './layout';
 import { pipelineNameProblem, stageNameProblem, targetId } from './naming';
 import { PLAN_SCHEMA_VERSION, PlannedRegion, PlannedStage, PlannedTarget, ReleasePlan, STAGE_KIND, TARGET_KIND } from './plan';
+import { RELEASE_PLAN_SCHEMA } from './plan-schema';
 import { Problem } from './problem';
 import { regionProblem } from './regions';
 import { checkShape } from './schema-check';
-import { MAX_BAKE_MINUTES, MAX_WINDOW_HOLD_MINUTES } from './validation';
 import { valueText } from './value-text';
 import { validateWindow } from './window/validate';
 
@@ -27,7 +30,7 @@ export function planProblems(value: unknown): Problem[] {
       : 'synthesize (and deploy) the app again with this version of cdk-wave-pipelines';
     return [{ path: 'schemaVersion', message: `${valueText(version)} is not supported; this version of cdk-wave-pipelines reads schemaVersion ${PLAN_SCHEMA_VERSION}: ${fix}` }];
   }
-  const shape = checkShape('plan', value);
+  const shape = checkShape(RELEASE_PLAN_SCHEMA, value);
   const refused = shape.map((p) => p.path);
   const here = (path: string) => !refused.some((r) => r === path || path.startsWith(`${r}.`) || path.startsWith(`${r}[`));
   const problems = [...shape];
@@ -48,7 +51,7 @@ export function planProblems(value: unknown): Problem[] {
   if (here('stopSwitchParameterName') && !/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(plan.stopSwitchParameterName)) {
     add('stopSwitchParameterName', `${valueText(plan.stopSwitchParameterName)} is not an SSM parameter name; use letters, digits and _.-/ (e.g. "/cdk-wave-pipelines/orders/stop-all-releases")`);
   }
-  if (here('maxWindowHoldMinutes')) wholeMinutes(plan.maxWindowHoldMinutes, 1, MAX_WINDOW_HOLD_MINUTES, 'maxWindowHoldMinutes', add);
+  if (here('maxWindowHoldMinutes')) wholeMinutes(plan.maxWindowHoldMinutes, 1, MAX_GUARDED_MINUTES, 'maxWindowHoldMinutes', add);
   if (here('stages')) {
     const names = new Map<string, number>();
     const ids = new Map<string, string>();
@@ -134,7 +137,7 @@ function checkTarget(
   if (here(`${at}.account`) && target.account !== region.account) add(`${at}.account`, `${valueText(target.account)} is not the account of its region, ${valueText(region.account)}`);
   if (!here(`${at}.bake`)) return;
   const bake = target.bake;
-  const minutesOk = here(`${at}.bake.minutes`) && wholeMinutes(bake.minutes, 0, MAX_BAKE_MINUTES, `${at}.bake.minutes`, add);
+  const minutesOk = here(`${at}.bake.minutes`) && wholeMinutes(bake.minutes, 0, MAX_GUARDED_MINUTES, `${at}.bake.minutes`, add);
   if (here(`${at}.bake.minHealthyDatapoints`)) {
     const dp = bake.minHealthyDatapoints;
     if (!Number.isInteger(dp) || dp < 0) add(`${at}.bake.minHealthyDatapoints`, `${valueText(dp)} is not a whole number of 0 or more`);

@@ -18,8 +18,6 @@ export const SCHEMA_FILES = {
   plan: 'release-plan',
 } as const;
 
-export type SchemaName = keyof typeof SCHEMA_FILES;
-
 /**
  * Ajv options of the validators generated at build time. allErrors: every problem at once;
  * verbose: the failing value and schema, to word the fix. The validators are compiled to code
@@ -28,17 +26,16 @@ export type SchemaName = keyof typeof SCHEMA_FILES;
  */
 export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true } };
 
-/** The schema document itself (as generated into `schema/`). */
-export function schemaDocument(name: SchemaName): JsonSchema {
-  // Static requires, so that esbuild inlines the schemas into the Lambda bundles.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  switch (name) {
-    case 'release': return require('../../schema/release-declaration.schema.json');
-    case 'planOptions': return require('../../schema/plan-options.schema.json');
-    case 'plan': return require('../../schema/release-plan.schema.json');
-    default: throw new Error(`internal: no schema "${String(name)}"`);
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
+/**
+ * A schema of `schema/` with the validator compiled from it at build time (scripts/generate-schema.ts),
+ * both loaded on first use. Each schema has a file of its own (release-schema.ts,
+ * plan-options-schema.ts, plan-schema.ts) whose static requires esbuild follows, so a Lambda
+ * bundle carries only the schema it checks: the handlers read plans, never declarations.
+ */
+export interface CompiledSchema {
+  validator(): ValidateFunction;
+  /** The schema document itself (as generated into `schema/`). */
+  document(): JsonSchema;
 }
 
 /** The parts of a JSON Schema (draft-07, as ts-json-schema-generator writes it) the messages read. */
@@ -56,26 +53,14 @@ export interface JsonSchema {
   readonly definitions?: Record<string, JsonSchema>;
 }
 
-/** The validator compiled from the schema at build time (scripts/generate-schema.ts). */
-function validator(name: SchemaName): ValidateFunction {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  switch (name) {
-    case 'release': return require('../../schema/release-declaration.validate.js');
-    case 'planOptions': return require('../../schema/plan-options.validate.js');
-    case 'plan': return require('../../schema/release-plan.validate.js');
-    default: throw new Error(`internal: no validator "${String(name)}"`);
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
-}
-
 /**
- * Every shape problem of `value` against the named schema; empty when the shape is right.
+ * Every shape problem of `value` against the schema; empty when the shape is right.
  * `root` prefixes the paths (e.g. `release`); leave it empty for paths like `production.waves[0]`.
  */
-export function checkShape(name: SchemaName, value: unknown, root = ''): Problem[] {
-  const validate = validator(name);
+export function checkShape(schema: CompiledSchema, value: unknown, root = ''): Problem[] {
+  const validate = schema.validator();
   if (validate(value)) return [];
-  const document = schemaDocument(name);
+  const document = schema.document();
   const errors = (validate.errors ?? []).filter((e) => !isNoise(e));
   const problems = errors.map((e) => toProblem(e, document, root));
   // Ajv can report one field twice (e.g. a type error seen through two schema paths).

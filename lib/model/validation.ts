@@ -13,10 +13,12 @@ import {
   ACTION_NAME_PATTERN, compositeAlarmName, controllerLogGroupName, healthEventBusName, healthParameterName,
   NAME_LIMITS, pipelineNameProblem, RESERVED_STEP_NAMES, slug, stageNameProblem, targetId,
 } from './naming';
+import { PLAN_OPTIONS_SCHEMA } from './plan-options-schema';
 import { Problem } from './problem';
 import { regionInfo, regionProblem } from './regions';
 // Called at validation time only, so the import cycle with release-plan.ts is harmless.
 import { RELEASE_DEFAULTS } from './release-plan';
+import { RELEASE_SCHEMA } from './release-schema';
 import { requestFieldProblems } from './request-bake';
 import { checkShape } from './schema-check';
 import { valueText } from './value-text';
@@ -109,8 +111,8 @@ export function validateDeclaration(decl: unknown, shape: QuotaShape = { stacksP
  * one list: shape problems from the schema, then the rules on what the schema accepted.
  */
 export function validateRelease(decl: unknown, options: unknown, facts: PipelineFacts = {}, shape?: QuotaShape): Problem[] {
-  const shapeProblems = checkShape('release', decl).map((p) => (p.path === '(root)' ? { ...p, path: 'release' } : p));
-  const optionProblems = options === undefined ? [] : checkShape('planOptions', options).map((p) => (p.path === '(root)' ? { ...p, path: 'options' } : p));
+  const shapeProblems = checkShape(RELEASE_SCHEMA, decl).map((p) => (p.path === '(root)' ? { ...p, path: 'release' } : p));
+  const optionProblems = options === undefined ? [] : checkShape(PLAN_OPTIONS_SCHEMA, options).map((p) => (p.path === '(root)' ? { ...p, path: 'options' } : p));
   const rules = new RuleCheck([...shapeProblems, ...optionProblems]);
 
   checkFacts(facts, rules);

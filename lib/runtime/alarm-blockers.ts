@@ -1,12 +1,11 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * Alarm blockers, as in Amazon's own pipelines: while the release-health alarm of a target that
  * the release in flight already deployed and baked (its bake gate approved in this pipeline
  * execution) is in ALARM, no later gate of that release opens, and the target is rolled back.
  * A bake approved on a read that an ALARM overtook a second later is caught here.
  */
-import { AlarmType, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { ClientFactory, errorText, isTransient } from './aws-clients';
+import { ClientFactory, errorText, isTransient, sdk } from './aws-clients';
 import { ExecutionHistory } from './execution-history';
 import { monitorRoleArn } from './rollback';
 import { GATE, compositeAlarmName, parseGateToken } from '../model/naming';
@@ -59,6 +58,7 @@ export async function blockerOf(clients: ClientFactory, plan: ReleasePlan, targe
   const alarmName = compositeAlarmName(plan.pipelineName, target.id);
   try {
     const targetClients = await clients.target({ account: target.account, region: target.region, roleArn: monitorRoleArn(plan, target) });
+    const { AlarmType, DescribeAlarmsCommand } = sdk.cloudWatch();
     const out = await targetClients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: [AlarmType.CompositeAlarm] }));
     const alarm = out?.CompositeAlarms?.find((a) => a.AlarmName === alarmName);
     if (!alarm) {

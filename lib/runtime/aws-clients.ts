@@ -1,18 +1,49 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- the Lambda runtime provides the AWS SDK (see scripts/bundle-runtime.ts) */
 /**
  * AWS SDK clients of the release controller and the rollback: created once per container, cached
  * per account and region (and, in target accounts, per monitor role), with bounded retries and
  * HTTP timeouts well below the Lambda timeout.
+ *
+ * Each SDK package is loaded on first use (`sdk.cloudWatch()`), not when a handler bundle is
+ * imported: loading the seven client packages took about 300-400 ms of CPU at a cold start (bench/README.md),
+ * and an invocation needs only some of them (a sweep with no bake open: CodePipeline and SSM; a
+ * rollback: CodeDeploy, Lambda and CodePipeline). Only types are imported at the top; the values
+ * come from `sdk`, whose `require` esbuild leaves in place (the SDK is external), so the package
+ * loads when the function first runs. Node caches the module, so mocks of a client class
+ * (aws-sdk-client-mock) still intercept.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { SyntheticsClient } from '@aws-sdk/client-synthetics';
+import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
+import type * as CodeDeploySdk from '@aws-sdk/client-codedeploy';
+import type * as CodePipelineSdk from '@aws-sdk/client-codepipeline';
+import type * as EcsSdk from '@aws-sdk/client-ecs';
+import type * as LambdaSdk from '@aws-sdk/client-lambda';
+import type * as SsmSdk from '@aws-sdk/client-ssm';
+import type * as StsSdk from '@aws-sdk/client-sts';
+import type * as SyntheticsSdk from '@aws-sdk/client-synthetics';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- a require inside a function is what makes the load lazy */
+/** The SDK's client packages, each loaded on first call (then cached by Node). */
+export const sdk = {
+  cloudWatch: (): typeof CloudWatchSdk => require('@aws-sdk/client-cloudwatch'),
+  codeDeploy: (): typeof CodeDeploySdk => require('@aws-sdk/client-codedeploy'),
+  codePipeline: (): typeof CodePipelineSdk => require('@aws-sdk/client-codepipeline'),
+  ecs: (): typeof EcsSdk => require('@aws-sdk/client-ecs'),
+  lambda: (): typeof LambdaSdk => require('@aws-sdk/client-lambda'),
+  ssm: (): typeof SsmSdk => require('@aws-sdk/client-ssm'),
+  sts: (): typeof StsSdk => require('@aws-sdk/client-sts'),
+  synthetics: (): typeof SyntheticsSdk => require('@aws-sdk/client-synthetics'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type CloudWatchClient = CloudWatchSdk.CloudWatchClient;
+type CodeDeployClient = CodeDeploySdk.CodeDeployClient;
+type CodePipelineClient = CodePipelineSdk.CodePipelineClient;
+type LambdaClient = LambdaSdk.LambdaClient;
+type SSMClient = SsmSdk.SSMClient;
+type STSClient = StsSdk.STSClient;
+type SyntheticsClient = SyntheticsSdk.SyntheticsClient;
 
 /** Session name the controller uses in target accounts (shows in their CloudTrail). */
 export const CONTROLLER_SESSION_NAME = 'wave-pipelines-controller';
@@ -23,7 +54,10 @@ export interface PipelineClients {
   readonly ssm: SSMClient;
 }
 
-/** Clients in a target account and region, through the target's monitor role. */
+/**
+ * Clients in a target account and region, through the target's monitor role. The factory's
+ * clients are getters: each is created (and its SDK package loaded) when first read.
+ */
 export interface TargetClients {
   readonly ssm: SSMClient;
   readonly cloudWatch: CloudWatchClient;
@@ -111,6 +145,7 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): Client
         // a failed assumption is retried on the next call rather than cached
       }
     }
+    const { AssumeRoleCommand, STSClient } = sdk.sts();
     sts ??= new STSClient(common(options.pipelineRegion));
     const pending = sts.send(new AssumeRoleCommand({
       RoleArn: roleArn,
@@ -137,10 +172,10 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): Client
 
   return {
     pipeline() {
-      pipelineClients ??= {
-        codePipeline: new CodePipelineClient(common(options.pipelineRegion)),
-        ssm: new SSMClient(common(options.pipelineRegion)),
-      };
+      pipelineClients ??= lazyClients<PipelineClients>({
+        codePipeline: () => new (sdk.codePipeline().CodePipelineClient)(common(options.pipelineRegion)),
+        ssm: () => new (sdk.ssm().SSMClient)(common(options.pipelineRegion)),
+      });
       return pipelineClients;
     },
     async target(access) {
@@ -151,18 +186,28 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): Client
       let clients = targets.get(key);
       if (!clients) {
         const config = { ...common(access.region), credentials: () => assume(access.roleArn) };
-        clients = {
-          ssm: new SSMClient(config),
-          cloudWatch: new CloudWatchClient(config),
-          synthetics: new SyntheticsClient(config as any),
-          codeDeploy: new CodeDeployClient(config),
-          lambda: new LambdaClient(config),
-        };
+        clients = lazyClients<TargetClients>({
+          ssm: () => new (sdk.ssm().SSMClient)(config),
+          cloudWatch: () => new (sdk.cloudWatch().CloudWatchClient)(config),
+          synthetics: () => new (sdk.synthetics().SyntheticsClient)(config as any),
+          codeDeploy: () => new (sdk.codeDeploy().CodeDeployClient)(config),
+          lambda: () => new (sdk.lambda().LambdaClient)(config),
+        });
         targets.set(key, clients);
       }
       return clients;
     },
   };
+}
+
+/** An object whose fields are created on first read, once. */
+function lazyClients<T extends object>(create: { [K in keyof T]: () => T[K] }): T {
+  const clients = {} as T;
+  for (const key of Object.keys(create) as Array<keyof T>) {
+    let client: T[typeof key] | undefined;
+    Object.defineProperty(clients, key, { enumerable: true, get: () => (client ??= create[key]()) });
+  }
+  return clients;
 }
 
 /** `Name: message` of an SDK error (or anything thrown). */

@@ -26,12 +26,10 @@
  *   GetDeployment, StopDeployment, ListDeploymentTargets, GetDeploymentTarget; Lambda GetAlias,
  *   UpdateAlias.
  */
-import {
-  ActionExecution, ApprovalStatus, GetPipelineCommand, GetPipelineStateCommand, GetPipelineStateCommandOutput, PutApprovalResultCommand,
-} from '@aws-sdk/client-codepipeline';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+// eslint-disable-next-line import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`)
+import type { ActionExecution, ApprovalStatus, GetPipelineStateCommandOutput } from '@aws-sdk/client-codepipeline';
 import { BLOCKER_STATE, Blocker, findBlockers } from './alarm-blockers';
-import { ClientFactory, errorName, errorText, isTransient } from './aws-clients';
+import { ClientFactory, errorName, errorText, isTransient, sdk } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { ExecutionHistory } from './execution-history';
 import { SignalUnreadableError, observeBake } from './health-signal';
@@ -144,6 +142,7 @@ export function createControllerHandler(deps: ControllerDeps): (event: unknown) 
   return async (event) => {
     const trigger = classify(plan, event);
     const { codePipeline } = deps.clients.pipeline();
+    const { GetPipelineCommand, GetPipelineStateCommand } = sdk.codePipeline();
 
     const state = await codePipeline.send(new GetPipelineStateCommand({ name: plan.pipelineName }));
     // The clock is read after the state: an approval that started while GetPipelineState ran must
@@ -275,6 +274,7 @@ function scanGates(state: GetPipelineStateCommandOutput, customDataOf: (stageNam
  * approved for the same reason; the decision log says so.
  */
 async function rollbackExecutionGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, now: Date): Promise<GateOutcome> {
+  const { ApprovalStatus } = sdk.codePipeline();
   const reason = gate.gate === GATE.WINDOW
     ? `rollback execution ${gate.executionId}: a rollback never waits for a deployment window or the stop switch`
     : `rollback execution ${gate.executionId}: approved without baking; the stage is returning to the release that last succeeded in it, and holding the bake would only delay that`;
@@ -315,6 +315,7 @@ function classify(plan: ReleasePlan, event: unknown): Trigger {
 
 async function readStopSwitch(clients: ClientFactory, plan: ReleasePlan): Promise<{ state: StopSwitchState; detail: string }> {
   try {
+    const { GetParameterCommand } = sdk.ssm();
     const out = await clients.pipeline().ssm.send(new GetParameterCommand({ Name: plan.stopSwitchParameterName }));
     const value = (out.Parameter?.Value ?? '').trim().toUpperCase();
     if (value === 'ON' || value === 'OFF') return { state: value, detail: value };
@@ -380,11 +381,13 @@ async function windowGate(
     }
     if (decision.opensAt) inputs.opensAt = decision.opensAt.toISOString();
   }
+  const { ApprovalStatus } = sdk.codePipeline();
   const status = decision.decision === 'OPEN' ? ApprovalStatus.Approved : decision.decision === 'FAIL' ? ApprovalStatus.Rejected : undefined;
   return finish(deps, log, gate, { decision: decision.decision, reason: decision.reason }, inputs, status);
 }
 
 async function bakeGate(deps: ControllerDeps, log: DecisionLogger, gate: OpenGate, invocationNow: Date, blockers: Blocker[]): Promise<GateOutcome> {
+  const { ApprovalStatus } = sdk.codePipeline();
   // CodePipeline's clock and the Lambda's may disagree by a moment: a bake never ends before it starts.
   const now = invocationNow.getTime() < gate.since.getTime() ? gate.since : invocationNow;
   const inputs: Record<string, unknown> = {
@@ -464,6 +467,7 @@ async function finish(
   deps: ControllerDeps, log: DecisionLogger, gate: OpenGate,
   decision: { decision: string; reason: string; warning?: string }, inputs: Record<string, unknown>, status: ApprovalStatus | undefined,
 ): Promise<GateOutcome> {
+  const { ApprovalStatus, PutApprovalResultCommand } = sdk.codePipeline();
   let result: string = decision.decision === 'ERROR' ? GATE_RESULT.ERROR : GATE_RESULT.NONE;
   let reason = decision.reason;
   if (status) {

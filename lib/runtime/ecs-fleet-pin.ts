@@ -1,9 +1,10 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * The custom resource behind `EcsOneBox` in a one-box deployment: reads the fleet service's task
  * definition at deploy time so the fleet keeps running it while the one-box takes the new one.
  */
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { sdk } from './aws-clients';
 import { fleetTaskDefinitionForOneBox } from '../model/ecs-fleet-pin';
 
 export interface FleetPinProperties {
@@ -28,6 +29,7 @@ export async function handleFleetPin(ecs: Pick<ECSClient, 'send'>, event: FleetP
   const physicalId = `${props.Cluster}|${props.Service}`;
   // Reading has nothing to undo.
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? physicalId };
+  const { DescribeServicesCommand } = sdk.ecs();
   const out = await ecs.send(new DescribeServicesCommand({ cluster: props.Cluster, services: [props.Service] }));
   const service = out.services?.find((s) => s.serviceName === props.Service || s.serviceArn?.endsWith(`/${props.Service}`));
   const missing = (out.failures ?? []).some((f) => f.reason === 'MISSING');

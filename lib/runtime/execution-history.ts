@@ -1,6 +1,6 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
-import { ActionExecutionDetail, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
-import { ClientFactory } from './aws-clients';
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
+import type { ActionExecutionDetail } from '@aws-sdk/client-codepipeline';
+import { ClientFactory, sdk } from './aws-clients';
 import { ReleasePlan } from '../model/plan';
 
 /**
@@ -25,6 +25,7 @@ export class ExecutionHistory {
   }
 
   private async read(pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
+    const { ListActionExecutionsCommand } = sdk.codePipeline();
     const details: ActionExecutionDetail[] = [];
     let nextToken: string | undefined;
     do {

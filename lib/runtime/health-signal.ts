@@ -1,16 +1,11 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * Reads one target's release-health signal through its monitor role and turns it into the
  * `BakeObservation` that `decideBake` (lib/model/bake.ts) decides on. Every read that fails
  * raises `SignalUnreadableError` saying what could not be read and how to fix it.
  */
-import {
-  AlarmType, CompositeAlarm, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, HistoryItemType,
-  MetricAlarm, MetricDataQuery, ScanBy,
-} from '@aws-sdk/client-cloudwatch';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { GetCanaryRunsCommand } from '@aws-sdk/client-synthetics';
-import { TargetClients, errorName, errorText, isTransient } from './aws-clients';
+import type { CompositeAlarm, MetricAlarm, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { TargetClients, errorName, errorText, isTransient, sdk } from './aws-clients';
 import { RequestCountUnreadable, readRequestsServed } from './request-count';
 import { AlarmObservation, BakeObservation, CanaryObservation, MetricAlarmObservation } from '../model/bake';
 import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../model/health-manifest';
@@ -42,6 +37,7 @@ export async function readHealthManifest(clients: TargetClients, plan: ReleasePl
   const name = healthParameterName(plan.pipelineName, target.id);
   let value: string | undefined;
   try {
+    const { GetParameterCommand } = sdk.ssm();
     const out = await clients.ssm.send(new GetParameterCommand({ Name: name }));
     value = out.Parameter?.Value;
   } catch (err) {
@@ -153,6 +149,7 @@ export async function observeBake(clients: TargetClients, options: ObserveOption
 }
 
 async function describeAlarms(clients: TargetClients, target: PlannedTarget, names: string[]) {
+  const { AlarmType, DescribeAlarmsCommand } = sdk.cloudWatch();
   const composites = new Map<string, CompositeAlarm>();
   const metrics = new Map<string, MetricAlarm>();
   // DescribeAlarms takes at most 100 names.
@@ -193,6 +190,7 @@ interface StateChange {
 async function alarmHistory(
   clients: TargetClients, target: PlannedTarget, alarm: MetricAlarm | CompositeAlarm, since: Date, now: Date,
 ): Promise<{ alarmedAt: Date[]; alarmAtBakeStart: boolean }> {
+  const { AlarmType, DescribeAlarmHistoryCommand, HistoryItemType } = sdk.cloudWatch();
   const alarmName = alarm.AlarmName!;
   const changes: StateChange[] = [];
   let nextToken: string | undefined;
@@ -277,6 +275,7 @@ async function metricValues(clients: TargetClients, target: PlannedTarget, alarm
     throw new SignalUnreadableError(`the metric of alarm ${alarm.AlarmName} in ${where(target)}`, 'the alarm has neither a metric nor metric-math queries');
   }
 
+  const { GetMetricDataCommand, ScanBy } = sdk.cloudWatch();
   const values: number[] = [];
   let nextToken: string | undefined;
   let pages = 0;
@@ -298,6 +297,7 @@ async function metricValues(clients: TargetClients, target: PlannedTarget, alarm
 }
 
 async function canaryRuns(clients: TargetClients, target: PlannedTarget, name: string): Promise<CanaryObservation> {
+  const { GetCanaryRunsCommand } = sdk.synthetics();
   let out;
   try {
     out = await clients.synthetics.send(new GetCanaryRunsCommand({ Name: name, MaxResults: CANARY_RUNS }));

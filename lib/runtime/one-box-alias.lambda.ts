@@ -1,10 +1,13 @@
 /** Lambda entry of the `LambdaOneBox` custom resource (CDK provider framework `onEvent`). */
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled at build time
-import { LambdaClient } from '@aws-sdk/client-lambda';
+// eslint-disable-next-line import/no-extraneous-dependencies -- a type only; the runtime provides the SDK
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { sdk } from './aws-clients';
 import { OneBoxAliasEvent, OneBoxAliasResponse, handleOneBoxAlias } from './one-box-alias';
 
-const lambda = new LambdaClient({});
+// Created on the first event, not at import (aws-clients.ts says why), then reused by the container.
+let lambda: LambdaClient | undefined;
 
 export async function handler(event: OneBoxAliasEvent): Promise<OneBoxAliasResponse> {
+  lambda ??= new (sdk.lambda().LambdaClient)({});
   return handleOneBoxAlias(lambda, event);
 }

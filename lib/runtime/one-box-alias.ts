@@ -1,11 +1,11 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * The custom resource behind `LambdaOneBox`: reads the customer-facing alias at deploy time and
  * moves it with `decideAliasShift` (lib/model/one-box-shift.ts). Returns at once, so the
  * CloudFormation action ends in seconds and the one-box bakes in the pipeline's free approval gate.
  */
-import { CreateAliasCommand, GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { errorName } from './aws-clients';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { errorName, sdk } from './aws-clients';
 import { ALIAS_ACTION, AliasState, decideAliasShift } from '../model/one-box-shift';
 
 /** Properties of the custom resource (CloudFormation passes them as strings). */
@@ -41,6 +41,7 @@ export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAlias
     throw new Error(`one-box alias ${physicalId}: Version "${props.Version}" must be a published version number and Weight "${props.Weight}" a number above 0 and at most 1`);
   }
 
+  const { CreateAliasCommand, GetAliasCommand, UpdateAliasCommand } = sdk.lambda();
   let current: AliasState | undefined;
   try {
     const alias = await lambda.send(new GetAliasCommand({ FunctionName: props.FunctionName, Name: props.AliasName }));

@@ -1,11 +1,9 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
 /**
  * Reads how many requests the new code served during a bake, for `bake.minRequests`: the sum of
  * the request metric named in the target's health manifest (e.g. Lambda `Invocations` with the
  * `ExecutedVersion` of the new version, or a one-box target group's `RequestCount`).
  */
-import { GetMetricDataCommand, ScanBy } from '@aws-sdk/client-cloudwatch';
-import { TargetClients } from './aws-clients';
+import { TargetClients, sdk } from './aws-clients';
 import { HealthManifest } from '../model/health-manifest';
 import { PlannedTarget } from '../model/plan';
 
@@ -32,6 +30,7 @@ export async function readRequestsServed(
       `its bake waits for ${target.bake.minRequests} requests (bake.minRequests) but its ReleaseMonitor names no request metric: pass requests: to the ReleaseMonitor, or set minRequests to 0`,
     );
   }
+  const { GetMetricDataCommand, ScanBy } = sdk.cloudWatch();
   const dimensions = metric.dimensions.map((d) => ({ Name: d.name, Value: d.value }));
   let total = 0;
   let nextToken: string | undefined;

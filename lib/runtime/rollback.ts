@@ -1,4 +1,4 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * Rolls one deployment target back: stops its in-flight CodeDeploy deployments with rollback,
  * puts its Lambda aliases back on their stable version (weights dropped, or the version the newest
@@ -6,18 +6,12 @@
  * in it, saying so when CodePipeline cannot. Safe to run any number of times: it reports what it
  * found and touches only what is still in flight.
  */
-import {
-  DeploymentInfo, DeploymentStatus, GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand,
-} from '@aws-sdk/client-codedeploy';
-import {
-  CodePipelineClient, GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand,
-  PipelineExecutionSummary, PutApprovalResultCommand, RollbackStageCommand,
-} from '@aws-sdk/client-codepipeline';
-import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { ClientFactory, TargetClients, errorName, errorText } from './aws-clients';
+import type { DeploymentInfo, DeploymentStatus } from '@aws-sdk/client-codedeploy';
+import type { CodePipelineClient, PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
+import { ClientFactory, TargetClients, errorName, errorText, sdk } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
-import { DEPLOYMENT_LOOKBACK_DAYS, isLaterVersion, newestAliasDeployment } from './stable-version';
+import { DEPLOYMENT_LOOKBACK_DAYS, inFlightStatuses, isLaterVersion, newestAliasDeployment } from './stable-version';
 import { DeploymentGroupRef, HealthManifest } from '../model/health-manifest';
 import { monitorRoleName, parseGateToken } from '../model/naming';
 import { PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
@@ -78,8 +72,6 @@ export interface RollbackEvent {
   /** Shown in the report and the log. @default 'requested by an operator' */
   readonly reason?: string;
 }
-
-const IN_FLIGHT: DeploymentStatus[] = [DeploymentStatus.CREATED, DeploymentStatus.QUEUED, DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY];
 
 /** The monitor role of a target, as an ARN. */
 export function monitorRoleArn(plan: ReleasePlan, target: PlannedTarget): string {
@@ -204,13 +196,14 @@ export function createRollbackHandler(deps: RollbackDeps): (event: RollbackEvent
 }
 
 async function stopDeployments(clients: TargetClients, applicationName: string, deploymentGroupName: string): Promise<RollbackItem[]> {
+  const { GetDeploymentCommand, ListDeploymentsCommand, StopDeploymentCommand } = sdk.codeDeploy();
   const resource = `${applicationName}/${deploymentGroupName}`;
   const ids: string[] = [];
   try {
     let nextToken: string | undefined;
     do {
       const out = await clients.codeDeploy.send(new ListDeploymentsCommand({
-        applicationName, deploymentGroupName, includeOnlyStatuses: IN_FLIGHT, nextToken,
+        applicationName, deploymentGroupName, includeOnlyStatuses: inFlightStatuses(), nextToken,
       }));
       ids.push(...(out.deployments ?? []));
       nextToken = out.nextToken;
@@ -260,7 +253,7 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
   if (info.rollbackInfo?.rollbackDeploymentId) {
     return `already rolled back by ${info.rollbackInfo.rollbackDeploymentId} (${info.status})`;
   }
-  if (!IN_FLIGHT.includes(info.status as DeploymentStatus)) {
+  if (!inFlightStatuses().includes(info.status as DeploymentStatus)) {
     return `no longer in flight (${info.status})`;
   }
   return undefined;
@@ -279,6 +272,7 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
 async function restoreAlias(
   clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date,
 ): Promise<RollbackItem> {
+  const { GetAliasCommand, UpdateAliasCommand } = sdk.lambda();
   const resource = `${functionName}:${aliasName}`;
   try {
     const alias = await clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: aliasName }));
@@ -312,7 +306,8 @@ async function restoreAlias(
       };
     }
     const how = `deployment ${last.deploymentId} (${last.status}, created ${last.createTime.toISOString()}) moved it from version ${last.currentVersion} to ${last.targetVersion}`;
-    if (last.status !== DeploymentStatus.SUCCEEDED || serving !== last.targetVersion || !isLaterVersion(last.targetVersion, last.currentVersion)) {
+    const succeeded = last.status === sdk.codeDeploy().DeploymentStatus.SUCCEEDED;
+    if (!succeeded || serving !== last.targetVersion || !isLaterVersion(last.targetVersion, last.currentVersion)) {
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.NONE, detail: `routes all traffic to version ${serving}; the newest ${how}` };
     }
     await clients.lambda.send(new UpdateAliasCommand({
@@ -334,6 +329,7 @@ async function restoreAlias(
 }
 
 async function rollBackStage(deps: RollbackDeps, target: PlannedTarget, evenIfSucceeded: boolean): Promise<RollbackItem> {
+  const { GetPipelineCommand, GetPipelineExecutionCommand, GetPipelineStateCommand, RollbackStageCommand } = sdk.codePipeline();
   const { codePipeline } = deps.clients.pipeline();
   const pipelineName = deps.plan.pipelineName;
   const stageName = target.stageName;
@@ -394,6 +390,7 @@ const STAGE_STAYS = 'the release stays stopped at this stage, whose stacks keep 
 async function lastSuccessBefore(
   codePipeline: CodePipelineClient, pipelineName: string, stageName: string, exclude: string | undefined,
 ): Promise<string | undefined> {
+  const { ListPipelineExecutionsCommand } = sdk.codePipeline();
   const summaries: PipelineExecutionSummary[] = [];
   let nextToken: string | undefined;
   do {
@@ -414,6 +411,7 @@ async function lastSuccessBefore(
  * STANDARD execution: the stage fails, CodePipeline rolls it back, and the release stops there.
  */
 async function rejectWaitingGates(deps: RollbackDeps, target: PlannedTarget, reason: string): Promise<RollbackItem[]> {
+  const { GetPipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand } = sdk.codePipeline();
   const { codePipeline } = deps.clients.pipeline();
   const pipelineName = deps.plan.pipelineName;
   const stageName = target.stageName;

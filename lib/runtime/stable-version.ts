@@ -1,4 +1,4 @@
-/* eslint-disable import/no-extraneous-dependencies -- the AWS SDK is bundled into the Lambda assets at build time */
+/* eslint-disable import/no-extraneous-dependencies -- types only; the SDK itself loads on first use (aws-clients.ts `sdk`) */
 /**
  * The version a Lambda alias served before the release that is being rolled back, learnt from
  * CodeDeploy: the newest deployment of the target's deployment groups that deployed the alias, and
@@ -10,11 +10,8 @@
  * version (a release that failed before published one too), so CodeDeploy's record is the only
  * one that says which version was stable.
  */
-import {
-  ComputePlatform, DeploymentInfo, DeploymentStatus, GetDeploymentCommand,
-  GetDeploymentTargetCommand, LambdaFunctionInfo, ListDeploymentTargetsCommand, ListDeploymentsCommand,
-} from '@aws-sdk/client-codedeploy';
-import { TargetClients } from './aws-clients';
+import type { DeploymentInfo, DeploymentStatus, LambdaFunctionInfo } from '@aws-sdk/client-codedeploy';
+import { TargetClients, sdk } from './aws-clients';
 import { DeploymentGroupRef } from '../model/health-manifest';
 
 /**
@@ -24,7 +21,11 @@ import { DeploymentGroupRef } from '../model/health-manifest';
  */
 export const DEPLOYMENT_LOOKBACK_DAYS = 30;
 
-const IN_FLIGHT: string[] = [DeploymentStatus.CREATED, DeploymentStatus.QUEUED, DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY];
+/** The statuses of a CodeDeploy deployment that has not ended (a function: the SDK loads on first use). */
+export function inFlightStatuses(): DeploymentStatus[] {
+  const { DeploymentStatus: Status } = sdk.codeDeploy();
+  return [Status.CREATED, Status.QUEUED, Status.IN_PROGRESS, Status.READY];
+}
 
 /** The newest finished deployment of an alias, and how it moved the alias. */
 export interface AliasDeployment {
@@ -44,6 +45,7 @@ export interface AliasDeployment {
 export async function newestAliasDeployment(
   clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date,
 ): Promise<AliasDeployment | undefined> {
+  const { GetDeploymentCommand, ListDeploymentsCommand } = sdk.codeDeploy();
   const start = new Date(now.getTime() - DEPLOYMENT_LOOKBACK_DAYS * 24 * 3600_000);
   const candidates: DeploymentInfo[] = [];
   for (const group of groups) {
@@ -54,8 +56,8 @@ export async function newestAliasDeployment(
       }));
       for (const deploymentId of out.deployments ?? []) {
         const info = (await clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-        const lambda = info?.computePlatform === undefined || info.computePlatform === ComputePlatform.LAMBDA;
-        if (info?.deploymentId && info.createTime && lambda && !IN_FLIGHT.includes(info.status ?? '') && !/rollback$/i.test(info.creator ?? '')) {
+        const lambda = info?.computePlatform === undefined || info.computePlatform === sdk.codeDeploy().ComputePlatform.LAMBDA;
+        if (info?.deploymentId && info.createTime && lambda && !inFlightStatuses().includes(info.status as DeploymentStatus) && !/rollback$/i.test(info.creator ?? '')) {
           candidates.push(info);
         }
       }
@@ -83,6 +85,7 @@ export async function newestAliasDeployment(
 async function aliasTargetOf(
   clients: TargetClients, deploymentId: string, functionName: string, aliasName: string,
 ): Promise<LambdaFunctionInfo | undefined> {
+  const { GetDeploymentTargetCommand, ListDeploymentTargetsCommand } = sdk.codeDeploy();
   let nextToken: string | undefined;
   do {
     const out = await clients.codeDeploy.send(new ListDeploymentTargetsCommand({ deploymentId, nextToken }));

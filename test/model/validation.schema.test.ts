@@ -9,7 +9,8 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ISSUE_CASES, VALID_CASES } from './validation-cases';
 import { closestName, MAX_SUGGESTION_INPUT } from '../../lib/model/did-you-mean';
 import { knownRegions, otherPartition, regionProblem, regionsWithoutLocalFacts } from '../../lib/model/regions';
-import { AJV_OPTIONS, checkShape, schemaDocument } from '../../lib/model/schema-check';
+import { RELEASE_SCHEMA } from '../../lib/model/release-schema';
+import { AJV_OPTIONS, checkShape } from '../../lib/model/schema-check';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -25,7 +26,7 @@ describe('the shipped JSON Schema', () => {
   });
 
   test('refuses unknown keys everywhere (additionalProperties: false on every object type)', () => {
-    const definitions = schemaDocument('release').definitions ?? {};
+    const definitions = RELEASE_SCHEMA.document().definitions ?? {};
     const objects = Object.entries(definitions).filter(([, d]) => d.type === 'object');
     expect(objects.map(([name]) => name).sort()).toEqual(
       ['BakeSpec', 'DeploymentWindowSpec', 'PreProductionStageSpec', 'ProductionSpec', 'ReleaseDeclaration', 'ValidationSpec', 'WaveSpec']);
@@ -33,22 +34,22 @@ describe('the shipped JSON Schema', () => {
   });
 
   test('keeps the whole numbers and bounds of the declaration', () => {
-    const d = schemaDocument('release').definitions!;
+    const d = RELEASE_SCHEMA.document().definitions!;
     expect(d.BakeSpec.properties!.minutes).toMatchObject({ type: 'integer', minimum: 0 });
     expect(d.DeploymentWindowSpec.properties!.startHour).toMatchObject({ type: 'integer', minimum: 0, maximum: 23 });
     expect(d.DeploymentWindowSpec.properties!.endHour).toMatchObject({ type: 'integer', minimum: 1, maximum: 24 });
     expect(d.DeploymentWindowSpec.properties!.timeZone).toMatchObject({ type: 'string', maxLength: 64 });
     // jsii's prose defaults ("- the region's time zone") are not offered to editors as values.
-    expect(JSON.stringify(schemaDocument('release'))).not.toMatch(/"default":"- /);
+    expect(JSON.stringify(RELEASE_SCHEMA.document())).not.toMatch(/"default":"- /);
   });
 
   // What a JSON/YAML user's editor (or any Ajv) sees must be what the library checks.
   test('compiled by any Ajv, it accepts and refuses exactly what the library\'s compiled validator does', () => {
     const { code: _code, ...options } = AJV_OPTIONS;
-    const validate = new Ajv(options).compile(schemaDocument('release'));
+    const validate = new Ajv(options).compile(RELEASE_SCHEMA.document());
     for (const c of [...ISSUE_CASES, ...VALID_CASES]) {
       const editor = validate(c.release) ? [] : (validate.errors ?? []).map((e) => e.instancePath).sort();
-      const library = checkShape('release', c.release).length;
+      const library = checkShape(RELEASE_SCHEMA, c.release).length;
       expect([c.name, editor.length > 0]).toEqual([c.name, library > 0]);
     }
   });

@@ -155,6 +155,7 @@ describe('AWS clients', () => {
       expect(await clients.target(access)).toBe(first);
       expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
       expect(first.cloudWatch).toBeInstanceOf(CloudWatchClient);
+      expect(first.cloudWatch).toBe(first.cloudWatch); // created on first read, then kept
       expect(await first.cloudWatch.config.region()).toBe('us-east-1');
       now = new Date('2025-03-04T14:56:00Z');
       await clients.target(access);
