@@ -121,12 +121,15 @@ export class ServiceStack extends cdk.Stack {
       // A failed one-box bake puts every request back on the version customers were on at once.
       oneBoxMonitor.addAlias(this.oneBox.alias);
     }
-    new ReleaseMonitor(this, 'FleetMonitor', {
+    const fleetMonitor = new ReleaseMonitor(this, 'FleetMonitor', {
       target: fleet,
       alarms: [errors, latency],
       canaries: [canary],
       requests: this.api.metricCount({ period: cdk.Duration.minutes(1), statistic: 'Sum' }),
     });
+    // A failed fleet bake puts the alias back on the version the fleet deployment moved it from
+    // (LambdaOneBox notes the move in the alias's description), without waiting for the stage rollback.
+    fleetMonitor.addAlias(this.oneBox.alias);
   }
 }
 

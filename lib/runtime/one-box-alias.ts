@@ -6,6 +6,7 @@
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { errorName, sdk } from './aws-clients';
+import { aliasMoveDescription } from '../model/alias-move-record';
 import { ALIAS_ACTION, AliasState, decideAliasShift } from '../model/one-box-shift';
 
 /** Properties of the custom resource (CloudFormation passes them as strings). */
@@ -54,8 +55,16 @@ export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAlias
   if (shift.action === ALIAS_ACTION.CREATE) {
     await lambda.send(new CreateAliasCommand({ FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion }));
   } else if (shift.action === ALIAS_ACTION.UPDATE) {
+    // A move of the primary version (the fleet deployment) is noted in the alias's description: the
+    // rollback of the fleet reads it to put the alias back on the version customers were on
+    // (alias-move-record.ts). A one-box split keeps the primary, and the note of the move before it.
+    const moved = current !== undefined && current.functionVersion !== shift.functionVersion;
     await lambda.send(new UpdateAliasCommand({
-      FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion, RoutingConfig: routing,
+      FunctionName: props.FunctionName,
+      Name: props.AliasName,
+      FunctionVersion: shift.functionVersion,
+      RoutingConfig: routing,
+      ...(moved ? { Description: aliasMoveDescription({ from: current.functionVersion, to: shift.functionVersion }) } : {}),
     }));
   }
   console.log(JSON.stringify({ alias: physicalId, action: shift.action, summary: shift.summary }));

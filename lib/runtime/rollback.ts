@@ -12,9 +12,10 @@ import { ClientFactory, TargetClients, errorName, errorText, sdk } from './aws-c
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
 import { DEPLOYMENT_LOOKBACK_DAYS, inFlightStatuses, isLaterVersion, newestAliasDeployment } from './stable-version';
+import { parseAliasMove } from '../model/alias-move-record';
 import { DeploymentGroupRef, HealthManifest } from '../model/health-manifest';
 import { monitorRoleName, parseGateToken } from '../model/naming';
-import { PlannedTarget, ReleasePlan, findTarget, planTargets } from '../model/plan';
+import { PlannedTarget, ReleasePlan, TARGET_KIND, findTarget, planTargets } from '../model/plan';
 
 /** What the rollback did to one thing. */
 export const ROLLBACK_ACTION = {
@@ -149,7 +150,8 @@ export async function rollbackTarget(
       items.push(...await stopDeployments(targetClients, group.applicationName, group.deploymentGroupName));
     }
     for (const alias of manifest.aliases) {
-      items.push(await restoreAlias(targetClients, manifest.deploymentGroups, alias.functionName, alias.aliasName, deps.now()));
+      const fleet = target.kind === TARGET_KIND.FLEET;
+      items.push(await restoreAlias(targetClients, manifest.deploymentGroups, alias.functionName, alias.aliasName, deps.now(), fleet));
     }
   }
   if (options.rejectWaitingGates) items.push(...await rejectWaitingGates(deps, target, reason));
@@ -270,7 +272,7 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
  * the next sweep looks again.
  */
 async function restoreAlias(
-  clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date,
+  clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date, fleet: boolean,
 ): Promise<RollbackItem> {
   const { GetAliasCommand, UpdateAliasCommand } = sdk.lambda();
   const resource = `${functionName}:${aliasName}`;
@@ -288,6 +290,25 @@ async function restoreAlias(
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `was routing ${shifted}; now all traffic to version ${alias.FunctionVersion}` };
     }
     const serving = alias.FunctionVersion ?? '';
+    // A LambdaOneBox fleet deployment notes how it moved the alias (alias-move-record.ts). Only a
+    // fleet target reads the note: a one-box never moves the primary, so for it the note is the
+    // previous release's, which must stay.
+    const move = parseAliasMove(alias.Description);
+    if (groups.length === 0 && fleet && move && serving === move.to && isLaterVersion(move.to, move.from)) {
+      await clients.lambda.send(new UpdateAliasCommand({
+        FunctionName: functionName,
+        Name: aliasName,
+        FunctionVersion: move.from,
+        RoutingConfig: { AdditionalVersionWeights: {} },
+        RevisionId: alias.RevisionId,
+      }));
+      return {
+        kind: 'ALIAS',
+        resource,
+        action: ROLLBACK_ACTION.RESET,
+        detail: `routed all traffic to version ${serving}, where the fleet deployment moved it from version ${move.from} (the alias's description says so); now all traffic to version ${move.from}`,
+      };
+    }
     if (groups.length === 0) {
       return {
         kind: 'ALIAS',

@@ -25,6 +25,24 @@ test('one-box: reads the alias at deploy time and gives the new version 10%', as
   expect(out).toMatchObject({ PhysicalResourceId: 'orders:live', Data: { PrimaryVersion: '6' } });
 });
 
+test('fleet: moves every request to the new version and notes the move in the alias description (the fleet rollback reads it)', async () => {
+  const lambda = fakeLambda({ FunctionVersion: '6', RoutingConfig: { AdditionalVersionWeights: { 7: 0.1 } } });
+  await handleOneBoxAlias(lambda as any, { RequestType: 'Update', ResourceProperties: props('7', '1') });
+  expect(lambda.calls[1].input).toEqual({
+    FunctionName: 'orders',
+    Name: 'live',
+    FunctionVersion: '7',
+    RoutingConfig: { AdditionalVersionWeights: {} },
+    Description: 'cdk-wave-pipelines: moved from version 6 to version 7',
+  });
+});
+
+test('one-box: a split keeps the primary, so the note of the move before it stays (no Description sent)', async () => {
+  const lambda = fakeLambda({ FunctionVersion: '7' });
+  await handleOneBoxAlias(lambda as any, { RequestType: 'Update', ResourceProperties: props('8', '0.1') });
+  expect(lambda.calls[1].input).not.toHaveProperty('Description');
+});
+
 test('first release: creates the alias on the new version', async () => {
   const lambda = fakeLambda(undefined);
   await handleOneBoxAlias(lambda as any, { RequestType: 'Create', ResourceProperties: props('1', '0.1') });

@@ -9,7 +9,8 @@ import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
-  APPROVAL_TOKEN, BAKE_ACTION, EXECUTION_ID, FLEET, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN, MANIFEST, PIPELINE, PLAN, PROD_ACCOUNT, STS_CREDENTIALS,
+  APPROVAL_TOKEN, BAKE_ACTION, EXECUTION_ID, FLEET, FLEET_HEALTH_PARAMETER, FLEET_ROLE_ARN, MANIFEST, ONEBOX, PIPELINE, PLAN, PROD_ACCOUNT,
+  STS_CREDENTIALS,
   awsError, captureLog, mockAws, pipelineDefinition, pipelineState, testClients,
 } from './fixtures';
 import { createRollbackHandler, rollbackTarget } from '../../lib/runtime/rollback';
@@ -330,6 +331,49 @@ describe('rollback', () => {
       deployed(alias, past);
       const report = await rollback().handler({ targetId: FLEET });
       expect(report.items[1]).toEqual({ kind: 'ALIAS', resource: 'orders-api-handler:live', action: 'NONE', detail });
+      expect(aws.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+    });
+  });
+
+  describe('a LambdaOneBox alias (no CodeDeploy): the fleet deployment noted how it moved the alias', () => {
+    const ONEBOX_HEALTH_PARAMETER = FLEET_HEALTH_PARAMETER.replace(FLEET, ONEBOX);
+    function oneBoxService(alias: { FunctionVersion: string; Description?: string; RoutingConfig?: any }) {
+      const noGroups = (targetId: string) => ({ ...MANIFEST, targetId, deploymentGroups: [] });
+      aws.ssm.on(GetParameterCommand, { Name: FLEET_HEALTH_PARAMETER })
+        .resolves({ Parameter: { Name: FLEET_HEALTH_PARAMETER, Type: 'String', Value: JSON.stringify(noGroups(FLEET)) } });
+      aws.ssm.on(GetParameterCommand, { Name: ONEBOX_HEALTH_PARAMETER })
+        .resolves({ Parameter: { Name: ONEBOX_HEALTH_PARAMETER, Type: 'String', Value: JSON.stringify(noGroups(ONEBOX)) } });
+      aws.lambda.on(GetAliasCommand).resolves({ Name: 'live', RevisionId: 'rev-9', ...alias });
+    }
+    const MOVED_6_TO_7 = 'cdk-wave-pipelines: moved from version 6 to version 7';
+
+    test('fleet: points the alias back at the version the note says it moved from, only if nothing changed it since the read', async () => {
+      target({ onFailure: 'ROLLBACK' });
+      oneBoxService({ FunctionVersion: '7', Description: MOVED_6_TO_7 });
+      const report = await rollback().handler({ targetId: FLEET });
+      expect(report.items[0]).toEqual({
+        kind: 'ALIAS',
+        resource: 'orders-api-handler:live',
+        action: 'RESET',
+        detail: 'routed all traffic to version 7, where the fleet deployment moved it from version 6 (the alias\'s description says so); now all traffic to version 6',
+      });
+      expect(aws.lambda).toHaveReceivedCommandWith(UpdateAliasCommand, {
+        FunctionName: 'orders-api-handler', Name: 'live', FunctionVersion: '6', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-9',
+      });
+    });
+
+    test.each([
+      // The one-box never moves the primary: the note is the previous release's, which must stay.
+      ['the one-box target', ONEBOX, { FunctionVersion: '7', Description: MOVED_6_TO_7 }],
+      // A second run, or the alias moved on since: the note no longer describes what it serves.
+      ['already back (the alias serves the version it moved from)', FLEET, { FunctionVersion: '6', Description: MOVED_6_TO_7 }],
+      ['a description that is not our note', FLEET, { FunctionVersion: '7', Description: 'orders API, live traffic' }],
+      ['a note of a move to a lower version (a redeploy of the stable release)', FLEET, { FunctionVersion: '6', Description: 'cdk-wave-pipelines: moved from version 7 to version 6' }],
+    ])('left alone: %s', async (_name, targetId, alias) => {
+      target({ onFailure: 'ROLLBACK' });
+      oneBoxService(alias);
+      const report = await rollback().handler({ targetId });
+      expect(report.items[0]).toMatchObject({ kind: 'ALIAS', action: 'NONE' });
       expect(aws.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
     });
   });

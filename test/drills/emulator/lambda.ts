@@ -14,6 +14,8 @@ export interface AliasRecord {
   functionVersion: string;
   weights: Record<string, number>;
   revision?: number;
+  /** The alias's Description: CreateAlias and UpdateAlias set it; an UpdateAlias without one leaves it. */
+  description?: string;
 }
 
 export class LambdaEmulator {
@@ -32,7 +34,13 @@ export class LambdaEmulator {
   setAlias(functionName: string, aliasName: string, record: AliasRecord, by = 'CodeDeploy'): void {
     const key = LambdaEmulator.key(functionName, aliasName);
     const before = this.aliases.get(key);
-    const after = { functionVersion: record.functionVersion, weights: { ...record.weights }, revision: (before?.revision ?? 0) + 1 };
+    const after: AliasRecord = {
+      functionVersion: record.functionVersion,
+      weights: { ...record.weights },
+      revision: (before?.revision ?? 0) + 1,
+      // Shifting traffic (CodeDeploy's UpdateAlias calls) leaves the description as it is.
+      ...(before?.description !== undefined ? { description: before.description } : {}),
+    };
     this.aliases.set(key, after);
     if (before) this.updates.push({ key, at: this.now(), by, before, after: { ...after, weights: { ...after.weights } } });
   }
@@ -49,6 +57,7 @@ export class LambdaEmulator {
           Name: input.Name,
           FunctionVersion: alias.functionVersion,
           RevisionId: `rev-${alias.revision ?? 0}`,
+          ...(alias.description !== undefined ? { Description: alias.description } : {}),
           ...(Object.keys(alias.weights).length > 0 ? { RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } } : {}),
         };
       case 'UpdateAlias': {
@@ -59,6 +68,7 @@ export class LambdaEmulator {
         alias.revision = (alias.revision ?? 0) + 1;
         if (input.FunctionVersion !== undefined) alias.functionVersion = input.FunctionVersion;
         if (input.RoutingConfig !== undefined) alias.weights = { ...(input.RoutingConfig.AdditionalVersionWeights ?? {}) };
+        if (input.Description !== undefined) alias.description = input.Description;
         this.updates.push({ key, at: this.now(), by: 'UpdateAlias', before, after: { functionVersion: alias.functionVersion, weights: { ...alias.weights } } });
         return { Name: input.Name, FunctionVersion: alias.functionVersion, RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } };
       }
@@ -70,7 +80,11 @@ export class LambdaEmulator {
   /** "ResourceConflictException: The resource already exists" when the alias exists (API_CreateAlias). */
   private createAlias(key: string, input: any, existing: AliasRecord | undefined): any {
     if (existing) throw awsError('ResourceConflictException', `Alias already exists: ${key}`, 409);
-    const record: AliasRecord = { functionVersion: input.FunctionVersion, weights: { ...(input.RoutingConfig?.AdditionalVersionWeights ?? {}) } };
+    const record: AliasRecord = {
+      functionVersion: input.FunctionVersion,
+      weights: { ...(input.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+      ...(input.Description !== undefined ? { description: input.Description } : {}),
+    };
     this.aliases.set(key, record);
     this.created.push({ key, at: this.now(), record: { functionVersion: record.functionVersion, weights: { ...record.weights } } });
     return { Name: input.Name, FunctionVersion: record.functionVersion, RoutingConfig: { AdditionalVersionWeights: { ...record.weights } } };

@@ -107,6 +107,35 @@ export function oneBoxDrills(): OneBoxDrill[] {
       expect: (world) => badVersionExpectations(world),
     },
     {
+      // The README's 3 a.m. story with the example's own deployment kind: the alias goes back at once.
+      name: 'a version bad only at full traffic: the fleet bake fails and the alias is back on the previous version within 60 s',
+      start: TUESDAY,
+      hours: 12,
+      world: { badRevisions: { r2: { behaviour: { errorRate: 0.2, durationMs: 120 }, stages: [WAVE_1], onlyAtFullTraffic: true } } },
+      until: (world) => failed(world, WAVE_1_FLEET) && world.clock.millis > bakeRun(world, WAVE_1_FLEET)!.lastStatusChange.getTime() + 10 * MINUTE,
+      expect: (world) => {
+        const problems: string[] = [];
+        if (!approved(world, WAVE_1_ONE_BOX)) problems.push(`the one-box bake ended ${bakeRun(world, WAVE_1_ONE_BOX)?.status ?? 'never started'}; at 10% the version is healthy and should pass`);
+        if (!failed(world, WAVE_1_FLEET)) return [...problems, `the fleet bake ended ${bakeRun(world, WAVE_1_FLEET)?.status ?? 'never started'}; it should be rejected`];
+        const stack = wave1(world);
+        const version = world.versionOfRevision(stack, RELEASE)!;
+        const fleetComposite = world.target(WAVE_1_FLEET).composite;
+        const fired = world.alarmChanges.find((c) => c.alarmName === fleetComposite && c.newState === 'ALARM');
+        if (!fired) return [...problems, `the fleet composite ${fleetComposite} never went to ALARM`];
+        const history = aliasHistory(stack);
+        const before = history.filter((h) => h.from < fired.at.getTime() && h.state.functionVersion !== version).pop();
+        if (!before) return [...problems, `no version served the alias before ${version}`];
+        const back = history.find((h) => h.from >= fired.at.getTime() && h.state.functionVersion === before.state.functionVersion
+          && Object.keys(h.state.weights).length === 0);
+        if (!back) {
+          problems.push(`after the fleet composite went to ALARM at ${iso(fired.at.getTime())} the alias never routed all traffic to version ${before.state.functionVersion} again`);
+        } else if (back.from - fired.at.getTime() > 60_000) {
+          problems.push(`the alias went back to version ${before.state.functionVersion} ${(back.from - fired.at.getTime()) / 1000} s after the fleet composite went to ALARM, over 60 s (${back.by})`);
+        }
+        return problems;
+      },
+    },
+    {
       name: 'first release into a region: the alias is created on the new version, the fleet deployment moves nothing',
       start: TUESDAY,
       hours: 12,

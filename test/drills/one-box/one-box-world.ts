@@ -18,6 +18,7 @@ import { seeded } from '../drill-runner';
 import { TargetServices } from '../emulator/client-factory';
 import { ActionRun } from '../emulator/codepipeline';
 import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
+import { LambdaEmulator } from '../emulator/lambda';
 import { AliasTraffic, VersionBehaviour } from '../emulator/lambda-alias-routing';
 import { AlarmDefinition, answerGetMetricData, DatapointSource, evaluateAlarm } from '../emulator/metric-alarm-evaluation';
 import { MINUTE, SECOND } from '../emulator/sim-clock';
@@ -28,6 +29,8 @@ export interface BadRevision {
   readonly behaviour: VersionBehaviour;
   /** Pipeline stages where it misbehaves (a bug that shows on production data only); absent = everywhere. */
   readonly stages?: string[];
+  /** Misbehaves only while the alias routes all its requests to it (a bug that shows under full load). */
+  readonly onlyAtFullTraffic?: boolean;
 }
 
 export interface OneBoxWorldOptions extends WorldOptions {
@@ -250,7 +253,12 @@ export class OneBoxWorld extends World {
   private behaviourOf(stack: ServiceStack, version: string): VersionBehaviour {
     const code = stack.versions.find((v) => v.version === version)?.code;
     const bad = code ? this.oneBoxOptions.badRevisions?.[code] : undefined;
-    return bad && (!bad.stages || bad.stages.includes(stack.stageName)) ? bad.behaviour : HEALTHY;
+    if (!bad || (bad.stages && !bad.stages.includes(stack.stageName))) return HEALTHY;
+    if (bad.onlyAtFullTraffic) {
+      const alias = stack.services.lambda.aliases.get(LambdaEmulator.key(stack.functionName, stack.aliasName));
+      if (alias?.functionVersion !== version || Object.keys(alias.weights).length > 0) return HEALTHY;
+    }
+    return bad.behaviour;
   }
 
   /** A datapoint in one account and region: API metrics add up over the stacks whose API has that name. */
