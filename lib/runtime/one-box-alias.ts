@@ -58,13 +58,14 @@ export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAlias
     // A move of the primary version (the fleet deployment) is noted in the alias's description: the
     // rollback of the fleet reads it to put the alias back on the version customers were on
     // (alias-move-record.ts). A one-box split keeps the primary, and the note of the move before it.
-    const moved = current !== undefined && current.functionVersion !== shift.functionVersion;
+    const from = current?.functionVersion;
+    const moved = from !== undefined && from !== shift.functionVersion;
     await lambda.send(new UpdateAliasCommand({
       FunctionName: props.FunctionName,
       Name: props.AliasName,
       FunctionVersion: shift.functionVersion,
       RoutingConfig: routing,
-      ...(moved ? { Description: aliasMoveDescription({ from: current.functionVersion, to: shift.functionVersion }) } : {}),
+      ...(moved ? { Description: aliasMoveDescription({ from, to: shift.functionVersion }) } : {}),
     }));
   }
   console.log(JSON.stringify({ alias: physicalId, action: shift.action, summary: shift.summary }));
