@@ -265,7 +265,9 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
  * Puts an alias back on its stable version. A weighted alias (a CodeDeploy deployment or a
  * one-box still shifting) drops its extra weight. An alias that routes all traffic to the version
  * the newest CodeDeploy deployment moved it to, after that deployment finished, is pointed back at
- * the version the deployment started from: waiting for the stage rollback to redeploy it takes
+ * the version the deployment started from (for a LambdaOneBox fleet, which has no CodeDeploy
+ * deployment, the version its alias-description note says the fleet deployment moved it from):
+ * waiting for the stage rollback to redeploy it takes
  * minutes (the stage re-runs in order), and that redeploy goes through the same deployment group,
  * whose alarm is still in ALARM. `RevisionId` makes that update fail rather than overwrite a
  * change made since the read (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html);
@@ -290,26 +292,25 @@ async function restoreAlias(
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `was routing ${shifted}; now all traffic to version ${alias.FunctionVersion}` };
     }
     const serving = alias.FunctionVersion ?? '';
-    // A LambdaOneBox fleet deployment notes how it moved the alias (alias-move-record.ts). Only a
-    // fleet target reads the note: a one-box never moves the primary, so for it the note is the
-    // previous release's, which must stay.
-    const move = parseAliasMove(alias.Description);
-    if (groups.length === 0 && fleet && move && serving === move.to && isLaterVersion(move.to, move.from)) {
+    /** Every request back on `version`, unless the alias changed since the read; `where` says how we know it is stable. */
+    const pointBack = async (version: string, where: string): Promise<RollbackItem> => {
       await clients.lambda.send(new UpdateAliasCommand({
         FunctionName: functionName,
         Name: aliasName,
-        FunctionVersion: move.from,
+        FunctionVersion: version,
         RoutingConfig: { AdditionalVersionWeights: {} },
         RevisionId: alias.RevisionId,
       }));
-      return {
-        kind: 'ALIAS',
-        resource,
-        action: ROLLBACK_ACTION.RESET,
-        detail: `routed all traffic to version ${serving}, where the fleet deployment moved it from version ${move.from} (the alias's description says so); now all traffic to version ${move.from}`,
-      };
-    }
+      return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `routed all traffic to version ${serving}, where ${where}; now all traffic to version ${version}` };
+    };
     if (groups.length === 0) {
+      // A LambdaOneBox fleet deployment notes how it moved the alias (alias-move-record.ts). Only a
+      // fleet target reads the note: a one-box never moves the primary, so for it the note is the
+      // previous release's, which must stay.
+      const move = parseAliasMove(alias.Description);
+      if (fleet && move && serving === move.to && isLaterVersion(move.to, move.from)) {
+        return await pointBack(move.from, `the fleet deployment moved it from version ${move.from} (the alias's description says so)`);
+      }
       return {
         kind: 'ALIAS',
         resource,
@@ -331,19 +332,7 @@ async function restoreAlias(
     if (!succeeded || serving !== last.targetVersion || !isLaterVersion(last.targetVersion, last.currentVersion)) {
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.NONE, detail: `routes all traffic to version ${serving}; the newest ${how}` };
     }
-    await clients.lambda.send(new UpdateAliasCommand({
-      FunctionName: functionName,
-      Name: aliasName,
-      FunctionVersion: last.currentVersion,
-      RoutingConfig: { AdditionalVersionWeights: {} },
-      RevisionId: alias.RevisionId,
-    }));
-    return {
-      kind: 'ALIAS',
-      resource,
-      action: ROLLBACK_ACTION.RESET,
-      detail: `routed all traffic to version ${serving}, where ${how}; now all traffic to version ${last.currentVersion}`,
-    };
+    return await pointBack(last.currentVersion, how);
   } catch (err) {
     return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.ERROR, detail: `cannot reset: ${errorText(err)}` };
   }
