@@ -1,29 +1,39 @@
 /**
  * The note a fleet deployment of `LambdaOneBox` leaves in the alias's description when it moves
- * the alias's primary version, e.g. `cdk-wave-pipelines: moved from version 6 to version 7`.
+ * the alias's primary version, e.g.
+ * `cdk-wave-pipelines: moved from version 6 to version 7 at 2026-12-01T15:04:05Z`.
  *
  * Lambda keeps no alias history, and a `LambdaOneBox` deploys without CodeDeploy, so no service
  * records which version customers were on before the release. The rollback of a fleet target
  * reads this note to put the alias back on that version within seconds of a failed bake, instead
- * of waiting for the stage rollback to redeploy the previous release. An alias's description is
- * at most 256 characters (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html).
+ * of waiting for the stage rollback to redeploy the previous release. The time of the move tells
+ * the target's alarm rollback (`ReleaseMonitor`, alarm-rollback.ts) whether the release is still
+ * young enough to be undone without the pipeline. An alias's description is at most 256 characters
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html).
  */
 
 /** How a deployment last moved the alias's primary version. */
 export interface AliasMove {
   readonly from: string;
   readonly to: string;
+  /** When the deployment moved it; absent in notes written before the time was recorded. */
+  readonly at?: Date;
 }
 
-const PATTERN = /^cdk-wave-pipelines: moved from version (\d+) to version (\d+)$/;
+const PATTERN = /^cdk-wave-pipelines: moved from version (\d+) to version (\d+)(?: at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ))?$/;
 
 /** The description that records a move. */
 export function aliasMoveDescription(move: AliasMove): string {
-  return `cdk-wave-pipelines: moved from version ${move.from} to version ${move.to}`;
+  const at = move.at ? ` at ${move.at.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
+  return `cdk-wave-pipelines: moved from version ${move.from} to version ${move.to}${at}`;
 }
 
 /** The move a description records, or `undefined` when it records none (someone else wrote it, or nothing moved yet). */
 export function parseAliasMove(description: string | undefined): AliasMove | undefined {
   const match = PATTERN.exec(description ?? '');
-  return match ? { from: match[1], to: match[2] } : undefined;
+  if (!match) return undefined;
+  if (!match[3]) return { from: match[1], to: match[2] };
+  const at = new Date(match[3]);
+  // Not a time at all (2026-13-45T99:...): not a note we wrote.
+  return isNaN(at.getTime()) ? undefined : { from: match[1], to: match[2], at };
 }

@@ -9,5 +9,5 @@ let lambda: LambdaClient | undefined;
 
 export async function handler(event: OneBoxAliasEvent): Promise<OneBoxAliasResponse> {
   lambda ??= new (sdk.lambda().LambdaClient)({});
-  return handleOneBoxAlias(lambda, event);
+  return handleOneBoxAlias(lambda, event, new Date());
 }

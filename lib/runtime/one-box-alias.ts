@@ -31,7 +31,8 @@ export interface OneBoxAliasResponse {
 
 export type LambdaSender = Pick<LambdaClient, 'send'>;
 
-export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAliasEvent): Promise<OneBoxAliasResponse> {
+/** `now` is when the deployment runs: it dates the note of a fleet move. */
+export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAliasEvent, now: Date): Promise<OneBoxAliasResponse> {
   const props = event.ResourceProperties;
   const physicalId = `${props.FunctionName}:${props.AliasName}`;
   // The alias belongs to the function: it goes with it when the stack deletes the function, and a
@@ -65,7 +66,7 @@ export async function handleOneBoxAlias(lambda: LambdaSender, event: OneBoxAlias
       Name: props.AliasName,
       FunctionVersion: shift.functionVersion,
       RoutingConfig: routing,
-      ...(moved ? { Description: aliasMoveDescription({ from, to: shift.functionVersion }) } : {}),
+      ...(moved ? { Description: aliasMoveDescription({ from, to: shift.functionVersion, at: now }) } : {}),
     }));
   }
   console.log(JSON.stringify({ alias: physicalId, action: shift.action, summary: shift.summary }));

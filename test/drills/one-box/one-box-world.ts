@@ -367,7 +367,7 @@ export class OneBoxWorld extends World {
         throw err;
       }
     };
-    return handleOneBoxAlias(client, event as unknown as OneBoxAliasEvent);
+    return handleOneBoxAlias(client, event as unknown as OneBoxAliasEvent, this.clock.now());
   }
 }
 
