@@ -351,10 +351,10 @@ export class ReleaseMonitor extends Construct {
     const stack = cdk.Stack.of(this);
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: `DeploymentGroup${this.deploymentGroups.length}`,
-      actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment'],
+      actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment'],
       resources: [arn],
     }));
-    // StopDeployment and GetDeployment authorise against the deployment group; the
+    // ListDeployments and GetDeployment authorise against the deployment group; the
     // application ARN is needed by ListDeployments' application lookup.
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: `Application${this.deploymentGroups.length}`,
@@ -369,6 +369,16 @@ export class ReleaseMonitor extends Construct {
       this.monitorRole.addToPolicy(new iam.PolicyStatement({
         sid: 'ReadDeploymentTargets',
         actions: ['codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget'],
+        resources: ['*'],
+      }));
+      // StopDeployment lists no resource type in the service authorization reference
+      // (list_awscodedeploy.html; aws:ResourceTag, which applies to every action on a deployment
+      // group, does not apply to it): a statement naming the group never matches, and the stop
+      // would be denied at the moment it matters. The rollback stops only deployments it listed
+      // in the target's own groups (ListDeployments, scoped above).
+      this.monitorRole.addToPolicy(new iam.PolicyStatement({
+        sid: 'StopDeployments',
+        actions: ['codedeploy:StopDeployment'],
         resources: ['*'],
       }));
     }

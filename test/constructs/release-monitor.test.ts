@@ -76,8 +76,9 @@ describe('ReleaseMonitor', () => {
   // DescribeAlarmHistory on a composite alarm needs the permission scoped to "*" (item 10 of issue 12):
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
   // ListDeploymentTargets and GetDeploymentTarget (which version a deployment moved an alias from)
-  // support no resource-level permissions (IAM service authorization reference, list_awscodedeploy.html).
-  test('the monitor role is scoped: no "*" action; "*" resource only for the read-only calls that support no resource-level permissions', () => {
+  // and StopDeployment support no resource-level permissions (IAM service authorization reference,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html).
+  test('the monitor role is scoped: no "*" action; "*" resource only for the calls that support no resource-level permissions', () => {
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
     const statements = arnString(s.stack.resolve(policy.Properties.PolicyDocument.Statement)) as any[];
     for (const st of statements) for (const a of [st.Action].flat()) expect(a).not.toContain('*');
@@ -86,11 +87,12 @@ describe('ReleaseMonitor', () => {
       ['ReadAlarms', 'cloudwatch:DescribeAlarmHistory'],
       ['ReadAlarmStateAndMetrics', ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']],
       ['ReadDeploymentTargets', ['codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget']],
+      ['StopDeployments', 'codedeploy:StopDeployment'],
     ]);
     const byId = Object.fromEntries(statements.map((st) => [st.Sid, st]));
     expect(byId.ReadCanaryRuns.Resource).toBe(`arn:aws:synthetics:us-east-1:333333333333:canary:\${${s.stack.getLogicalId(s.canary.node.defaultChild as cdk.CfnElement)}}`);
     expect(byId.Alias1.Action).toEqual(['lambda:GetAlias', 'lambda:UpdateAlias']);
-    expect(byId.DeploymentGroup1.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment']);
+    expect(byId.DeploymentGroup1.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment']);
   });
 
   test('clear errors: no health signal, wrong account, bad gradual options', () => {
@@ -121,9 +123,10 @@ describe('ReleaseMonitor with an ECS blue/green deployment group', () => {
     expect(JSON.stringify(stack.resolve(param.Properties.Value))).toContain(`{"Ref":"${stack.getLogicalId(group.node.defaultChild as cdk.CfnElement)}"}`);
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
     const statements = stack.resolve(policy.Properties.PolicyDocument.Statement) as any[];
-    const stop = statements.find((s) => s.Sid === 'DeploymentGroup1');
-    expect(stop.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment']);
-    expect(JSON.stringify(stop.Resource)).toContain('deploymentgroup:');
+    const scoped = statements.find((s) => s.Sid === 'DeploymentGroup1');
+    expect(scoped.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment']);
+    expect(JSON.stringify(scoped.Resource)).toContain('deploymentgroup:');
+    expect(statements.find((s) => s.Sid === 'StopDeployments')).toMatchObject({ Action: 'codedeploy:StopDeployment', Resource: '*' });
   });
 });
 

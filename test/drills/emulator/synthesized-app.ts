@@ -216,7 +216,9 @@ function readGrants(outdir: string, target: PlannedTarget): MonitorGrants {
         const names: string[] = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
         const resourcesOf: unknown[] = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
         for (const name of names) {
-          actions.add(name);
+          // A statement naming resources never matches an action that supports no resource-level
+          // permissions: IAM authorizes it against "*" only.
+          if (!NO_RESOURCE_LEVEL_PERMISSIONS.has(name) || resourcesOf.includes('*')) actions.add(name);
           if (name === 'cloudwatch:DescribeAlarmHistory' && resourcesOf.includes('*')) alarmHistoryOnWildcard = true;
         }
       }
@@ -225,6 +227,13 @@ function readGrants(outdir: string, target: PlannedTarget): MonitorGrants {
   }
   throw new Error(`drills: no monitor role of target ${target.id} in the stage templates of ${outdir}`);
 }
+
+/**
+ * Actions of the monitor role with no resource type in the service authorization reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html):
+ * granted only by a statement whose Resource is "*".
+ */
+const NO_RESOURCE_LEVEL_PERMISSIONS = new Set(['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget']);
 
 /** The Lambda function the target's health alarm invokes, if any. */
 function readAlarmAction(outdir: string, plan: ReleasePlan, target: PlannedTarget): AlarmActionFunction | undefined {
