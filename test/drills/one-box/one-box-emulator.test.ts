@@ -1,7 +1,7 @@
 // The emulator rules the one-box drills rely on, each against the AWS behaviour its file cites:
 // CloudFormation custom-resource requests, weighted alias routing with ExecutedVersion metrics,
 // metric math and M-of-N alarm evaluation.
-import { handleOneBoxAlias, LambdaSender, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
+import { CloudFormationSender, handleOneBoxAlias, LambdaSender, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
 import { seeded } from '../drill-runner';
 import { CloudWatchEmulator } from '../emulator/cloudwatch';
 import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
@@ -72,7 +72,8 @@ describe('the real alias-shift handler through a stack\'s life', () => {
     const lambda = new LambdaEmulator(() => new Date(T0));
     const client: LambdaSender = { send: async (command: any) => lambda.handle(String(command.constructor.name).replace(/Command$/, ''), command.input) };
     const stack = new CustomResourceStack('stack-id', () => new Date(T0));
-    const provider = (event: CustomResourceEvent) => handleOneBoxAlias(client, event as unknown as OneBoxAliasEvent, new Date(T0));
+    const cloudFormation = { send: async (command: any) => stack.describeStacks(command.input) } as unknown as CloudFormationSender;
+    const provider = (event: CustomResourceEvent) => handleOneBoxAlias({ lambda: client, cloudFormation }, event as unknown as OneBoxAliasEvent, new Date(T0));
     const deploy = (version: string, weight: string) => stack.update([{
       logicalId: 'Shift', type: 'Custom::WavePipelinesAliasShift', properties: { FunctionName: 'fn', AliasName: 'live', Version: version, Weight: weight },
     }], provider);
