@@ -79,7 +79,9 @@ export async function handleOneBoxAlias(clients: OneBoxAliasClients, event: OneB
   });
   const routing = { AdditionalVersionWeights: shift.additionalVersionWeights };
   if (shift.action === ALIAS_ACTION.CREATE) {
-    await clients.lambda.send(new CreateAliasCommand({ FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion }));
+    await clients.lambda.send(new CreateAliasCommand({
+      FunctionName: props.FunctionName, Name: props.AliasName, FunctionVersion: shift.functionVersion,
+    }));
   } else if (shift.action === ALIAS_ACTION.UPDATE) {
     // A move of the primary version (the fleet deployment) is noted in the alias's description: the
     // rollback of the fleet reads it to put the alias back on the version customers were on

@@ -92,9 +92,14 @@ describe('properties', () => {
       fc.pre(x !== v);
       const oneBox = decideAliasShift({ functionVersion: x, additionalVersionWeights: {} }, v, weight);
       const fleet = decideAliasShift({ functionVersion: oneBox.functionVersion, additionalVersionWeights: oneBox.additionalVersionWeights }, v, 1);
-      const afterMove: AliasState = { functionVersion: fleet.functionVersion, additionalVersionWeights: fleet.additionalVersionWeights, description: aliasMoveDescription({ from: x, to: v }) };
+      const afterMove: AliasState = {
+        functionVersion: fleet.functionVersion,
+        additionalVersionWeights: fleet.additionalVersionWeights,
+        description: aliasMoveDescription({ from: x, to: v }),
+      };
       const back = decideAliasShift(afterMove, v, weight, { previous: { version: v, weight: 1 }, stackStatus: STACK_ROLLING_BACK });
-      expect({ functionVersion: back.functionVersion, weights: back.additionalVersionWeights }).toEqual({ functionVersion: oneBox.functionVersion, weights: oneBox.additionalVersionWeights });
+      expect({ functionVersion: back.functionVersion, weights: back.additionalVersionWeights })
+        .toEqual({ functionVersion: oneBox.functionVersion, weights: oneBox.additionalVersionWeights });
       expect(parseAliasMove(aliasMoveUndoneDescription(back.undoes!, new Date(0)))).toBeUndefined();
     }));
   });
@@ -102,7 +107,9 @@ describe('properties', () => {
   test('outside a stack rollback the stack status changes nothing', () => {
     fc.assert(fc.property(version, version, oneBoxWeight, status, fc.boolean(), (x, v, weight, stackStatus, split) => {
       fc.pre(stackStatus !== STACK_ROLLING_BACK);
-      const current: AliasState = { functionVersion: v, additionalVersionWeights: split ? { [x]: 0.1 } : {}, description: aliasMoveDescription({ from: x, to: v }) };
+      const current: AliasState = {
+        functionVersion: v, additionalVersionWeights: split ? { [x]: 0.1 } : {}, description: aliasMoveDescription({ from: x, to: v }),
+      };
       const context = { previous: { version: v, weight: 1 }, stackStatus };
       expect(decideAliasShift(current, v, weight, context)).toEqual(decideAliasShift(current, v, weight));
     }));

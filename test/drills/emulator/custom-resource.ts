@@ -24,8 +24,12 @@
  *   (CREATE_IN_PROGRESS for a new stack), UPDATE_ROLLBACK_IN_PROGRESS while updated resources go
  *   back, UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS while the resources the failed update created
  *   are removed (ROLLBACK_IN_PROGRESS for a new stack), UPDATE_COMPLETE_CLEANUP_IN_PROGRESS while a
- *   successful update deletes what it replaced or removed.
+ *   successful update deletes what it replaced or removed. The status values are the API's; which
+ *   request runs in which clean-up status is read from their names (the pages do not list it).
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html
+ *   A rollback that fails leaves the stack UPDATE_ROLLBACK_FAILED until ContinueUpdateRollback
+ *   retries it (not emulated: the emulated rollback goes on past a failed request).
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html
  *
  * Not emulated: the rollback of a custom resource whose own request failed (the drills fail
  * another resource), and the rollback of a replacement (no drill replaces the alias shift).

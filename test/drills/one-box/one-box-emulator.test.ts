@@ -91,7 +91,8 @@ describe('the real alias-shift handler through a stack\'s life', () => {
     const client: LambdaSender = { send: async (command: any) => lambda.handle(String(command.constructor.name).replace(/Command$/, ''), command.input) };
     const stack = new CustomResourceStack('stack-id', () => new Date(T0));
     const cloudFormation = { send: async (command: any) => stack.describeStacks(command.input) } as unknown as CloudFormationSender;
-    const provider = (event: CustomResourceEvent) => handleOneBoxAlias({ lambda: client, cloudFormation }, event as unknown as OneBoxAliasEvent, new Date(T0));
+    const provider = (event: CustomResourceEvent) => handleOneBoxAlias(
+      { lambda: client, cloudFormation }, event as unknown as OneBoxAliasEvent, new Date(T0));
     const deploy = (version: string, weight: string) => stack.update([{
       logicalId: 'Shift', type: 'Custom::WavePipelinesAliasShift', properties: { FunctionName: 'fn', AliasName: 'live', Version: version, Weight: weight },
     }], provider);

@@ -76,8 +76,8 @@ function shareBound(world: OneBoxWorld): string[] {
       // The same one-box deployed again on a version already serving everything moves nothing.
       if (before && before.functionVersion === d.version && Object.keys(before.weights).length === 0) return;
       const states = statesBetween(stack, from, to);
-      for (const [i, { from: at, state, by }] of states.entries()) {
-        if (states[i + 1]?.from === at) continue;
+      for (const [n, { from: at, state, by }] of states.entries()) {
+        if (states[n + 1]?.from === at) continue;
         const share = state.functionVersion === d.version ? 1 : state.weights[d.version] ?? 0;
         if (share > declared + 1e-9) {
           problems.push(`share: ${oneBox.id} (${d.revision}) deployed version ${d.version} at ${iso(from)}; from ${iso(Math.max(at, from))} the alias routed ${Math.round(share * 1000) / 10}% to it (${by}: version ${state.functionVersion}, weights ${JSON.stringify(state.weights)}), over the declared ${declared * 100}%`);

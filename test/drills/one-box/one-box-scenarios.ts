@@ -279,11 +279,13 @@ export function fleetRolledBackExpectations(world: OneBoxWorld): string[] {
   const version = world.versionOfRevision(stack, RELEASE)!;
   const rolledBackAt = rollback.at.getTime();
   const history = aliasHistory(stack);
-  const fleetMove = history.filter((h) => h.from <= rolledBackAt && h.state.functionVersion === version && Object.keys(h.state.weights).length === 0).pop();
+  const allOnNew = (h: (typeof history)[number]) => h.state.functionVersion === version && Object.keys(h.state.weights).length === 0;
+  const fleetMove = history.filter((h) => h.from <= rolledBackAt && allOnNew(h)).pop();
   if (!fleetMove) problems.push(`the fleet deployment never moved all traffic to version ${version} before the rollback: the drill proves nothing`);
   const oneBoxState = history.filter((h) => h.from < (fleetMove?.from ?? rolledBackAt)).pop()?.state;
   const after = history.filter((h) => h.from <= rolledBackAt).pop();
-  const routing = (state?: { functionVersion: string; weights: Record<string, number> }) => state && JSON.stringify({ functionVersion: state.functionVersion, weights: state.weights });
+  const routing = (state?: { functionVersion: string; weights: Record<string, number> }) =>
+    state && JSON.stringify({ functionVersion: state.functionVersion, weights: state.weights });
   if (!oneBoxState || oneBoxState.functionVersion === version || oneBoxState.weights[version] !== 0.1) {
     problems.push(`before the fleet moved it the alias routed ${routing(oneBoxState)}, not 10% to version ${version}`);
   } else if (routing(after?.state) !== routing(oneBoxState)) {

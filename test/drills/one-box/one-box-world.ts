@@ -379,7 +379,8 @@ export class OneBoxWorld extends World {
       };
       return client;
     };
-    const lambda = answered(new LambdaClient({ region: stack.region, credentials }), (operation, input) => stack.services.lambda.handle(operation, input));
+    const lambda = answered(new LambdaClient({ region: stack.region, credentials }),
+      (operation, input) => stack.services.lambda.handle(operation, input));
     const cloudFormation = answered(new CloudFormationClient({ region: stack.region, credentials }), (operation, input) => {
       if (operation !== 'DescribeStacks') throw new Error(`drills: the alias-shift handler called CloudFormation ${operation}, which its role does not allow`);
       return stack.customResources.describeStacks(input);
