@@ -12,6 +12,7 @@
  * loads when the function first runs. Node caches the module, so mocks of a client class
  * (aws-sdk-client-mock) still intercept.
  */
+import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
 import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import type * as CodeDeploySdk from '@aws-sdk/client-codedeploy';
 import type * as CodePipelineSdk from '@aws-sdk/client-codepipeline';
@@ -26,6 +27,7 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 /* eslint-disable @typescript-eslint/no-require-imports -- a require inside a function is what makes the load lazy */
 /** The SDK's client packages, each loaded on first call (then cached by Node). */
 export const sdk = {
+  cloudFormation: (): typeof CloudFormationSdk => require('@aws-sdk/client-cloudformation'),
   cloudWatch: (): typeof CloudWatchSdk => require('@aws-sdk/client-cloudwatch'),
   codeDeploy: (): typeof CodeDeploySdk => require('@aws-sdk/client-codedeploy'),
   codePipeline: (): typeof CodePipelineSdk => require('@aws-sdk/client-codepipeline'),
