@@ -28,7 +28,7 @@ function fakeClients(alias?: AliasRead, stackStatus: string | Error = 'UPDATE_IN
   return { calls, clients: { lambda, cloudFormation } as any };
 }
 /** The old single-client helper's shape, for the tests that only touch Lambda. */
-function fakeLambda(alias?: AliasRead) {
+function fakeLambda(alias?: AliasRead): { calls: Array<{ name: string; input: any }>; lambda: any; cloudFormation: any } {
   const { calls, clients } = fakeClients(alias);
   return Object.assign(clients, { calls });
 }
