@@ -21,7 +21,7 @@ function sdkPackagesLoaded(code: string): string[] {
 }
 
 test('every handler has a bundle', () => {
-  expect(BUNDLES).toEqual(['controller', 'ecs-fleet-pin', 'one-box-alias', 'rollback']);
+  expect(BUNDLES).toEqual(['alarm-rollback', 'controller', 'ecs-fleet-pin', 'one-box-alias', 'rollback']);
 });
 
 test.each(BUNDLES)('importing the %s bundle loads no AWS SDK package', (name) => {
