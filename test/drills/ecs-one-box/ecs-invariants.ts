@@ -179,7 +179,8 @@ function rejectedStaysOut(world: EcsWorld, stack: EcsStack): string[] {
   for (const run of bakeRuns(world, oneBox.id).filter((r) => r.status === 'Failed' && rejectedByController(world, r))) {
     const release = run.execution.revision;
     const onIt = (fleetService?.deployments ?? []).filter((d) => world.releaseOf(stack, d.taskDefinition) === release);
-    const created = stack.deploymentLog.some((d) => d.revision === release && d.serviceChanges.some((c) => c.service === fleetService?.serviceName && c.from === undefined));
+    const created = stack.deploymentLog.some((d) => d.revision === release
+      && d.serviceChanges.some((c) => c.service === fleetService?.serviceName && c.from === undefined));
     if (onIt.length > 0 && !created) problems.push(`rejected: ${release}'s one-box bake was rejected at ${iso(run.lastStatusChange)}, yet the fleet service ran it from ${iso(onIt[0].startedAt)}`);
     const fleetErrors = stack.traffic!.served(fleetGroup, run.startedAt.getTime(), world.clock.millis);
     if (fleetErrors.errors > 0 && !created) problems.push(`rejected: the fleet target group answered ${fleetErrors.errors} 5XX while ${release} was baked and rolled back`);

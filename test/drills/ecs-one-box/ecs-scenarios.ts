@@ -20,7 +20,8 @@ const ONE_BOX_WEIGHT = 0.1;
 const MIN_REQUESTS = 100;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const lastBake = (world: EcsWorld, targetId: string, revision = RELEASE) => bakeRuns(world, targetId).filter((r) => r.execution.revision === revision).pop();
+const lastBake = (world: EcsWorld, targetId: string, revision = RELEASE) =>
+  bakeRuns(world, targetId).filter((r) => r.execution.revision === revision).pop();
 const approved = (world: EcsWorld, targetId: string, revision = RELEASE) => lastBake(world, targetId, revision)?.status === 'Succeeded';
 const failed = (world: EcsWorld, targetId: string, revision = RELEASE) => lastBake(world, targetId, revision)?.status === 'Failed';
 const wave1 = (world: EcsWorld) => world.stackOf(WAVE_1_ONE_BOX);
@@ -50,10 +51,14 @@ function oneBoxBakeTraffic(world: EcsWorld) {
   const run = lastBake(world, WAVE_1_ONE_BOX)!;
   const from = run.startedAt.getTime();
   const to = run.status === 'InProgress' ? world.clock.millis : run.lastStatusChange.getTime();
-  const [oneBoxGroup, fleetGroup] = [ONE_BOX_SERVICE, FLEET_SERVICE].map((n) => stack.deployed!.services.find((s) => s.serviceName === n)!.targetGroupFullName);
+  const groupOf = (name: string) => stack.deployed!.services.find((s) => s.serviceName === name)!.targetGroupFullName;
+  const [oneBoxGroup, fleetGroup] = [groupOf(ONE_BOX_SERVICE), groupOf(FLEET_SERVICE)];
   const ofRelease = (td: string) => world.releaseOf(stack, td) === RELEASE;
   return {
-    stack, run, from, to,
+    stack,
+    run,
+    from,
+    to,
     all: stack.traffic!.served(undefined, from, to),
     oneBox: stack.traffic!.served(oneBoxGroup, from, to),
     oneBoxOnRelease: stack.traffic!.served(oneBoxGroup, from, to, ofRelease),
@@ -92,8 +97,9 @@ function healthyExpectations(world: EcsWorld): string[] {
   const fleetDeploy = t.stack.deploymentLog.find((d) => d.targetId === WAVE_1_FLEET && d.revision === RELEASE && d.ok);
   if (!fleetDeploy) return [...problems, 'the fleet of wave 1 never deployed r2'];
   const fleetBake = lastBake(world, WAVE_1_FLEET)!;
-  const after = t.stack.traffic!.served(undefined, fleetDeploy.doneAt + MINUTE, fleetBake.lastStatusChange.getTime());
-  const afterOnRelease = t.stack.traffic!.served(undefined, fleetDeploy.doneAt + MINUTE, fleetBake.lastStatusChange.getTime(), (td) => world.releaseOf(t.stack, td) === RELEASE);
+  const [from, to] = [fleetDeploy.doneAt + MINUTE, fleetBake.lastStatusChange.getTime()];
+  const after = t.stack.traffic!.served(undefined, from, to);
+  const afterOnRelease = t.stack.traffic!.served(undefined, from, to, (td) => world.releaseOf(t.stack, td) === RELEASE);
   if (after.requests === 0 || afterOnRelease.requests !== after.requests) problems.push(`after the fleet deployment ${afterOnRelease.requests} of ${after.requests} requests were on ${RELEASE}, not all`);
   const pins = pinRequests(t.stack);
   const r1 = serviceOf(t.stack, FLEET_SERVICE).deployments[0].taskDefinition.split('/').pop();
@@ -196,7 +202,8 @@ export function ecsDrills(): EcsDrill[] {
         const otherImage = oneBoxDeployment.serviceChanges.filter((c) => world.releaseOf(stack, c.to) !== RELEASE);
         if (otherImage.length > 0) problems.push(`the second one-box deployment of r2 put another release on ${JSON.stringify(otherImage)}`);
         // The pin answers what the fleet runs at that moment: r2, from the first fleet deployment.
-        const fleetR2 = stack.deploymentLog.find((d) => d.targetId === WAVE_1_FLEET && d.revision === RELEASE)!.serviceChanges.find((c) => c.service === FLEET_SERVICE)!.to;
+        const firstFleetDeployment = stack.deploymentLog.find((d) => d.targetId === WAVE_1_FLEET && d.revision === RELEASE)!;
+        const fleetR2 = firstFleetDeployment.serviceChanges.find((c) => c.service === FLEET_SERVICE)!.to;
         const pin = stack.customResources.requests.filter((r) => r.event.RequestType !== 'Delete')[1];
         if (pin?.event.RequestType !== 'Create' || pin.response?.Data?.TaskDefinition !== fleetR2) {
           problems.push(`the second one-box deployment's fleet pin: ${pin ? `${pin.event.RequestType} answering ${pin.response?.Data?.TaskDefinition ?? pin.error}` : 'no request'}; expected a Create answering ${fleetR2}`);

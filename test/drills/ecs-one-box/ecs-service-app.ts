@@ -15,8 +15,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { DeploymentTarget, EcsOneBox, IDeploymentStageFactory, ReleaseDeclaration, ReleaseMonitor, regionTargets } from '../../../lib';
 import { ACCOUNTS } from '../../../examples/app';
+import { DeploymentTarget, EcsOneBox, IDeploymentStageFactory, ReleaseDeclaration, ReleaseMonitor, regionTargets } from '../../../lib';
 
 export const FLEET_SERVICE = 'shop-fleet';
 export const ONE_BOX_SERVICE = 'shop-onebox';

@@ -180,7 +180,7 @@ function resolveValue(value: unknown, resources: Record<string, any>, values: Ec
 /** Physical IDs CloudFormation would give, deterministic for a stack and logical ID. */
 function physicalId(logicalId: string): string {
   let hash = 0;
-  for (const c of logicalId) hash = (Math.imul(hash, 31) + c.charCodeAt(0)) >>> 0;
+  for (const c of logicalId) hash = (hash * 31 + c.charCodeAt(0)) % 2 ** 32;
   return hash.toString(16).padStart(8, '0').repeat(2);
 }
 

@@ -262,7 +262,8 @@ export class EcsWorld extends World {
         return deployed.forward.map((g) => {
           const service = deployed.services.find((s) => s.targetGroupFullName === g.targetGroupFullName)!;
           const record = stack.ecs.service(deployed.clusterName, service.serviceName);
-          return { fullName: g.targetGroupFullName, weight: g.weight, servingAt: (t: number) => (record ? stack.ecs.servingAt(record, t) : undefined) };
+          const servingAt = (t: number) => (record ? stack.ecs.servingAt(record, t) : undefined);
+          return { fullName: g.targetGroupFullName, weight: g.weight, servingAt };
         });
       },
       requestsPerMinute: (start) => perMinute(stack, start),

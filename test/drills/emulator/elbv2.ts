@@ -56,6 +56,11 @@ export interface RoutedMinute {
   readonly groups: Readonly<Record<string, GroupPeriod>>;
 }
 
+export interface ServedCounts {
+  readonly requests: number;
+  readonly errors: number;
+}
+
 export interface LoadBalancerTrafficOptions {
   /** `app/<name>/<id>`: the `LoadBalancer` dimension. */
   readonly loadBalancerFullName: string;
@@ -143,7 +148,7 @@ export class LoadBalancerTraffic {
   }
 
   /** Requests a target group's tasks of `taskDefinition` (all of them when undefined) served over whole minutes in [from, to). */
-  served(groupFullName: string | undefined, from: number, to: number, taskDefinition?: (td: string) => boolean): { requests: number; errors: number } {
+  served(groupFullName: string | undefined, from: number, to: number, taskDefinition?: (td: string) => boolean): ServedCounts {
     let requests = 0;
     let errors = 0;
     for (let m = Math.ceil(from / MINUTE) * MINUTE; m + MINUTE <= to; m += MINUTE) {
