@@ -7,7 +7,7 @@
 import { bakeRuns } from './ecs-invariants';
 import { EcsDrill } from './ecs-runner';
 import { FLEET_SERVICE, ONE_BOX_SERVICE } from './ecs-service-app';
-import { EcsStack, EcsWorld } from './ecs-world';
+import { DEFAULT_REQUESTS_PER_MINUTE, EcsStack, EcsWorld } from './ecs-world';
 import { MINUTE } from '../emulator/sim-clock';
 
 export const WAVE_1_ONE_BOX = 'prod-wave-1-eu-west-1-onebox';
@@ -65,6 +65,55 @@ function oneBoxBakeTraffic(world: EcsWorld) {
     fleet: stack.traffic!.served(fleetGroup, from, to),
     fleetOnRelease: stack.traffic!.served(fleetGroup, from, to, ofRelease),
     fleetGroup,
+    oneBoxGroup,
+  };
+}
+
+/**
+ * The release's tasks answer 30% of their requests with a 5XX in wave 1 (production data only),
+ * from their start or from `afterMinutes` on.
+ */
+function badTaskDefinition(name: string, options: { afterMinutes?: number; setup?: (world: EcsWorld) => void } = {}): EcsDrill {
+  const { afterMinutes, setup } = options;
+  return {
+    name,
+    setup,
+    start: TUESDAY,
+    hours: 12,
+    world: {
+      badReleases: { r2: { behaviour: { errorRate: 0.3, responseTimeMs: 80 }, stages: [WAVE_1], ...(afterMinutes ? { afterMinutes } : {}) } },
+    },
+    until: (world) => {
+      const rollback = world.codePipeline.executions.find((e) => e.type === 'ROLLBACK' && e.rollback?.stageName === WAVE_1);
+      return failed(world, WAVE_1_FLEET) || (rollback !== undefined && rollback.status !== 'InProgress' && world.clock.millis > rollback.lastUpdateTime.getTime() + 10 * MINUTE);
+    },
+    expect: (world) => {
+      const problems: string[] = [];
+      if (!failed(world, WAVE_1_ONE_BOX)) return [`the one-box bake of r2 ended ${lastBake(world, WAVE_1_ONE_BOX)?.status ?? 'never started'}; it should be rejected`];
+      const stack = wave1(world);
+      const oneBoxAlarm = [...stack.alarms.keys()].find((n) => n.includes('OneBoxErrors'))!;
+      if (!stack.services.cloudWatch.history.some((h) => h.alarmName === oneBoxAlarm && h.newState === 'ALARM')) problems.push(`the one-box 5XX alarm ${oneBoxAlarm} never went to ALARM`);
+      if (lastBake(world, WAVE_1_FLEET)) problems.push('the fleet bake of r2 started; the release should stop at the one-box');
+      if (stack.deploymentLog.some((d) => d.targetId === WAVE_1_FLEET && d.revision === RELEASE)) problems.push('the fleet deployment of r2 ran');
+      const fleet = serviceOf(stack, FLEET_SERVICE);
+      const onBad = fleet.deployments.filter((d) => world.releaseOf(stack, d.taskDefinition) === RELEASE);
+      if (onBad.length > 0) problems.push(`the fleet service ran r2 from ${iso(onBad[0].startedAt)}`);
+      const w = badWindow(world);
+      if (w.fleet.errors !== 0 || w.fleet.requests === 0) problems.push(`the fleet target group answered ${w.fleet.errors} 5XX of ${w.fleet.requests} requests; it should serve all without error`);
+      if (w.oneBox.errors === 0) problems.push('the one-box served no 5XX: the bad task definition was never exercised');
+      const serving = servingNow(world, stack);
+      if (serving.join() !== `${ONE_BOX_SERVICE} r1,${FLEET_SERVICE} r1`) problems.push(`at the end ${serving.join(', ')}; the stage rollback should have put the one-box back on r1`);
+      const rollback = world.codePipeline.executions.find((e) => e.type === 'ROLLBACK' && e.rollback?.stageName === WAVE_1);
+      if (rollback?.status !== 'Succeeded') problems.push(`the ROLLBACK execution of ${WAVE_1} ended ${rollback?.status ?? 'never started'}`);
+      return problems;
+    },
+    summary: (world) => {
+      const stack = wave1(world);
+      const w = badWindow(world);
+      const run = lastBake(world, WAVE_1_ONE_BOX)!;
+      const reason = world.decisions.find((d) => d.gate === 'BAKE' && d.target === WAVE_1_ONE_BOX && d.decision === 'FAIL')?.reason;
+      return `one-box bake rejected at ${iso(run.lastStatusChange.getTime())} (${reason ?? 'no FAIL decision logged'}); from the one-box deployment to the end the one-box answered ${w.oneBox.errors} 5XX of ${w.oneBox.requests} requests, the fleet ${w.fleet.errors} of ${w.fleet.requests}; fleet pin: ${pinRequests(stack).join(', ')}; at the end ${servingNow(world, stack).join(', ')}`;
+    },
   };
 }
 
@@ -126,41 +175,34 @@ export function ecsDrills(): EcsDrill[] {
       expect: healthyExpectations,
       summary: healthySummary,
     },
+    badTaskDefinition('bad task definition: the one-box target group\'s 5XX alarm fails its bake, the fleet never runs it and serves no error'),
+    badTaskDefinition('a task definition that goes bad 15 minutes after it starts: the one-box bake is rejected on the alarm event', { afterMinutes: 15 }),
+    badTaskDefinition('a task definition that goes bad 15 minutes after it starts, its alarm event lost: the 1-minute sweep rejects the one-box bake', {
+      afterMinutes: 15,
+      setup: (world) => {
+        world.delivery.lost = (event) => event.source === 'aws.cloudwatch';
+      },
+    }),
     {
-      name: 'bad task definition: the one-box target group\'s 5XX alarm fails its bake, the fleet never runs it and serves no error',
+      name: 'minRequests, 20 requests a minute: the one-box bake holds past its 30 minutes until the one-box target group counted 100 requests',
       start: TUESDAY,
       hours: 12,
-      world: { badReleases: { r2: { behaviour: { errorRate: 0.3, responseTimeMs: 80 }, stages: [WAVE_1] } } },
-      until: (world) => {
-        const rollback = world.codePipeline.executions.find((e) => e.type === 'ROLLBACK' && e.rollback?.stageName === WAVE_1);
-        return failed(world, WAVE_1_FLEET) || (rollback !== undefined && rollback.status !== 'InProgress' && world.clock.millis > rollback.lastUpdateTime.getTime() + 10 * MINUTE);
-      },
+      world: { requestsPerMinute: (stack) => (stack.stageName === WAVE_1 ? 20 : DEFAULT_REQUESTS_PER_MINUTE) },
+      until: (world) => approved(world, WAVE_1_FLEET) || failed(world, WAVE_1_ONE_BOX) || failed(world, WAVE_1_FLEET),
       expect: (world) => {
-        const problems: string[] = [];
-        if (!failed(world, WAVE_1_ONE_BOX)) return [`the one-box bake of r2 ended ${lastBake(world, WAVE_1_ONE_BOX)?.status ?? 'never started'}; it should be rejected`];
-        const stack = wave1(world);
-        const oneBoxAlarm = [...stack.alarms.keys()].find((n) => n.includes('OneBoxErrors'))!;
-        if (!stack.services.cloudWatch.history.some((h) => h.alarmName === oneBoxAlarm && h.newState === 'ALARM')) problems.push(`the one-box 5XX alarm ${oneBoxAlarm} never went to ALARM`);
-        if (lastBake(world, WAVE_1_FLEET)) problems.push('the fleet bake of r2 started; the release should stop at the one-box');
-        if (stack.deploymentLog.some((d) => d.targetId === WAVE_1_FLEET && d.revision === RELEASE)) problems.push('the fleet deployment of r2 ran');
-        const fleet = serviceOf(stack, FLEET_SERVICE);
-        const onBad = fleet.deployments.filter((d) => world.releaseOf(stack, d.taskDefinition) === RELEASE);
-        if (onBad.length > 0) problems.push(`the fleet service ran r2 from ${iso(onBad[0].startedAt)}`);
-        const w = badWindow(world);
-        if (w.fleet.errors !== 0 || w.fleet.requests === 0) problems.push(`the fleet target group answered ${w.fleet.errors} 5XX of ${w.fleet.requests} requests; it should serve all without error`);
-        if (w.oneBox.errors === 0) problems.push('the one-box served no 5XX: the bad task definition was never exercised');
-        const serving = servingNow(world, stack);
-        if (serving.join() !== `${ONE_BOX_SERVICE} r1,${FLEET_SERVICE} r1`) problems.push(`at the end ${serving.join(', ')}; the stage rollback should have put the one-box back on r1`);
-        const rollback = world.codePipeline.executions.find((e) => e.type === 'ROLLBACK' && e.rollback?.stageName === WAVE_1);
-        if (rollback?.status !== 'Succeeded') problems.push(`the ROLLBACK execution of ${WAVE_1} ended ${rollback?.status ?? 'never started'}`);
+        const problems = bothApproved(world);
+        if (problems.length > 0) return problems;
+        const t = oneBoxBakeTraffic(world);
+        const atBakeTime = wave1(world).traffic!.served(t.oneBoxGroup, t.from, t.from + 30 * MINUTE);
+        if (atBakeTime.requests >= MIN_REQUESTS) problems.push(`the one-box served ${atBakeTime.requests} requests in the 30 bake minutes; the drill needs fewer than ${MIN_REQUESTS}`);
+        if (t.to - t.from <= 30 * MINUTE) problems.push(`the one-box bake was approved after ${Math.round((t.to - t.from) / MINUTE)} minutes with ${atBakeTime.requests} requests at its 30th; it should hold`);
+        if (t.oneBox.requests < MIN_REQUESTS) problems.push(`the one-box bake was approved with ${t.oneBox.requests} one-box requests, under ${MIN_REQUESTS}`);
         return problems;
       },
       summary: (world) => {
-        const stack = wave1(world);
-        const w = badWindow(world);
-        const run = lastBake(world, WAVE_1_ONE_BOX)!;
-        const reason = world.decisions.find((d) => d.gate === 'BAKE' && d.target === WAVE_1_ONE_BOX && d.decision === 'FAIL')?.reason;
-        return `one-box bake rejected at ${iso(run.lastStatusChange.getTime())} (${reason ?? 'no FAIL decision logged'}); from the one-box deployment to the end the one-box answered ${w.oneBox.errors} 5XX of ${w.oneBox.requests} requests, the fleet ${w.fleet.errors} of ${w.fleet.requests}; fleet pin: ${pinRequests(stack).join(', ')}; at the end ${servingNow(world, stack).join(', ')}`;
+        const t = oneBoxBakeTraffic(world);
+        const atBakeTime = wave1(world).traffic!.served(t.oneBoxGroup, t.from, t.from + 30 * MINUTE);
+        return `${atBakeTime.requests} one-box requests at the 30th bake minute; approved at minute ${Math.round((t.to - t.from) / MINUTE)} with ${t.oneBox.requests} of ${t.all.requests} requests on the one-box`;
       },
     },
     {

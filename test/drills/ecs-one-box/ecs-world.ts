@@ -35,6 +35,8 @@ export interface BadRelease {
   readonly behaviour: TaskBehaviour;
   /** Pipeline stages where it misbehaves (a bug that shows on production data only); absent = everywhere. */
   readonly stages?: string[];
+  /** Misbehaves only once its task definition is this many minutes old (a leak); absent = at once. */
+  readonly afterMinutes?: number;
 }
 
 export interface EcsWorldOptions extends WorldOptions {
@@ -267,15 +269,17 @@ export class EcsWorld extends World {
         });
       },
       requestsPerMinute: (start) => perMinute(stack, start),
-      behaviour: (taskDefinition) => this.behaviourOf(stack, taskDefinition),
+      behaviour: (taskDefinition, at) => this.behaviourOf(stack, taskDefinition, at),
       random: this.random,
       now: () => this.clock.millis,
     });
   }
 
-  private behaviourOf(stack: EcsStack, taskDefinition: string): TaskBehaviour {
-    const bad = this.ecsOptions.badReleases?.[this.releaseOf(stack, taskDefinition)];
+  private behaviourOf(stack: EcsStack, taskDefinition: string, at: number): TaskBehaviour {
+    const record = stack.ecs.taskDefinition(taskDefinition);
+    const bad = this.ecsOptions.badReleases?.[record.image];
     if (!bad || (bad.stages && !bad.stages.includes(stack.stageName))) return HEALTHY_TASKS;
+    if (bad.afterMinutes !== undefined && at < record.registeredAt + bad.afterMinutes * MINUTE) return HEALTHY_TASKS;
     return bad.behaviour;
   }
 

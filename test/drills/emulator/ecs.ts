@@ -41,6 +41,7 @@ export interface TaskDefinitionRecord {
   readonly revision: number;
   /** What the tasks run: the drills put the release's revision here (the image tag). */
   readonly image: string;
+  readonly registeredAt: number;
 }
 
 /** One rolling deployment of a service (ECS lists them as PRIMARY and ACTIVE while they overlap). */
@@ -80,7 +81,7 @@ export class EcsEmulator {
   registerTaskDefinition(family: string, image: string): TaskDefinitionRecord {
     const revision = (this.families.get(family) ?? 0) + 1;
     this.families.set(family, revision);
-    const record = { arn: `arn:aws:ecs:${this.region}:${this.account}:task-definition/${family}:${revision}`, family, revision, image };
+    const record = { arn: `arn:aws:ecs:${this.region}:${this.account}:task-definition/${family}:${revision}`, family, revision, image, registeredAt: this.now() };
     this.taskDefinitions.set(record.arn, record);
     return record;
   }

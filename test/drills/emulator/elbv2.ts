@@ -67,7 +67,8 @@ export interface LoadBalancerTrafficOptions {
   /** The listener's forward action at `at` (empty before the load balancer exists). */
   readonly targetGroups: (at: number) => WeightedTargetGroup[];
   readonly requestsPerMinute: (periodStart: number) => number;
-  readonly behaviour: (taskDefinition: string) => TaskBehaviour;
+  /** How the tasks of a task definition answer a request at `at`. */
+  readonly behaviour: (taskDefinition: string, at: number) => TaskBehaviour;
   readonly random: () => number;
   readonly now: () => number;
 }
@@ -110,7 +111,7 @@ export class LoadBalancerTraffic {
         continue;
       }
       requests++;
-      const behaviour = this.options.behaviour(taskDefinition);
+      const behaviour = this.options.behaviour(taskDefinition, at);
       const g = (groups[group.fullName] ??= { requests: 0, errors: 0, responseTimeMs: 0, byTaskDefinition: {} });
       const byTd = (g.byTaskDefinition[taskDefinition] ??= { requests: 0, errors: 0 });
       const failed = this.options.random() < behaviour.errorRate;
