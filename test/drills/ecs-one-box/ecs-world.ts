@@ -10,7 +10,6 @@
  */
 import * as path from 'path';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { FLEET_SERVICE, ONE_BOX_SERVICE } from './ecs-service-app';
 import { FLEET_PIN_TYPE, resolveEcsStack, ResolvedEcsStack } from './ecs-template';
 import { HealthManifest } from '../../../lib/model/health-manifest';
 import { healthParameterName } from '../../../lib/model/naming';
@@ -396,4 +395,3 @@ export class EcsWorld extends World {
   }
 }
 
-export { FLEET_SERVICE, ONE_BOX_SERVICE };
