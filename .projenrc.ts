@@ -39,6 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
+    // The alias-shift handler reads its stack's status to tell CloudFormation's rollback from a deployment.
+    '@aws-sdk/client-cloudformation@3.1169.0',
     '@aws-sdk/client-cloudwatch',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-codepipeline',

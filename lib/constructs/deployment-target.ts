@@ -37,6 +37,14 @@ export interface DeploymentTarget {
    * @default - this target's id when it is the fleet
    */
   readonly fleetTargetId?: string;
+  /**
+   * Minutes of the longest bake of this target's region in this stage (its one-box's or its
+   * fleet's; 0 = no bake). Sizes how long after a deployment the alarm rollback still undoes it
+   * (see `ReleaseMonitor`). One value for both targets of a region, so that a stack deploying both
+   * monitors is the same template in both deployments.
+   * @default 0
+   */
+  readonly regionBakeMinutes?: number;
 }
 
 /** Creates the `Stage` (your service's stacks) deployed to one target. */

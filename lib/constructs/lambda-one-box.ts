@@ -44,7 +44,9 @@ export interface LambdaOneBoxProps {
  * this works on the first release into a region (the alias is created on the new version) and
  * whatever the alias served before. The custom resource returns in seconds: the one-box bakes in the
  * pipeline's manual-approval gate, which CodePipeline does not bill, instead of inside a
- * CloudFormation or CodeDeploy action billed per minute.
+ * CloudFormation or CodeDeploy action billed per minute. When the fleet's stack update fails after
+ * the alias moved, CloudFormation's rollback puts the alias back as the one-box left it (the new
+ * version at `oneBoxPercent`, the rest on the version customers were on).
  *
  * Alias weights: https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html
  */
@@ -85,6 +87,9 @@ export class LambdaOneBox extends Construct {
       // Lambda authorises alias calls against the function and the qualified alias ARN.
       resources: [fn.functionArn, `${fn.functionArn}:${this.aliasName}`],
     }));
+    // Its own stack's status, read only for an Update that may be CloudFormation rolling a failed
+    // fleet deployment back (lib/model/one-box-shift.ts `mayUndoFleetMove`).
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [cdk.Stack.of(this).stackId] }));
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY }),

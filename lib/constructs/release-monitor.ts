@@ -5,10 +5,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { DeploymentTarget } from './deployment-target';
+import { runtimeBundleDir } from './runtime-asset';
+import { ALARM_ROLLBACK_ENV, defaultAlarmRollbackWindowMinutes } from '../model/alarm-rollback';
 import { HEALTH_MANIFEST_VERSION, HealthManifest, RequestMetricRef } from '../model/health-manifest';
 import {
   compositeAlarmName, controllerRoleName, healthEventBusName, healthParameterName, monitorRoleName,
@@ -43,6 +46,26 @@ export interface GradualLambdaDeploymentOptions {
   readonly firstMinutes?: number;
 }
 
+/**
+ * Options of the alarm rollback: the health alarm's own action, a function in the target's account
+ * and Region that rolls the target back without the pipeline.
+ */
+export interface AlarmRollbackOptions {
+  /**
+   * Whether the health alarm invokes the alarm rollback. Turning it off leaves the release
+   * controller as the only thing that rolls the target back: while it cannot run, nothing does.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * How long after a deployment moved an alias to its version an ALARM still moves it back. A
+   * weighted alias (a one-box, a gradual shift in progress) and an in-flight CodeDeploy deployment
+   * are rolled back whatever their age.
+   * @default - the longest bake of the target's region (`DeploymentTarget.regionBakeMinutes`) plus 60 minutes
+   */
+  readonly window?: cdk.Duration;
+}
+
 /** Props of `ReleaseMonitor`. */
 export interface ReleaseMonitorProps {
   /** The target this stage deploys (given to your `IDeploymentStageFactory`). */
@@ -66,6 +89,14 @@ export interface ReleaseMonitorProps {
    * @default - none (a bake with minRequests is refused)
    */
   readonly requests?: cloudwatch.IMetric;
+  /**
+   * The alarm rollback: when the health alarm enters ALARM, its alarm action invokes a function in
+   * this account and Region that stops the target's in-flight CodeDeploy deployments and puts its
+   * aliases back on their stable version, within seconds and without the release controller (the
+   * controller still fails the bake and rolls the pipeline stage back).
+   * @default - enabled, with the default window
+   */
+  readonly alarmRollback?: AlarmRollbackOptions;
 }
 
 /**
@@ -98,6 +129,8 @@ export class ReleaseMonitor extends Construct {
   public readonly monitorRole: iam.Role;
   /** The parameter holding the health manifest. */
   public readonly manifestParameter: ssm.StringParameter;
+  /** The function the health alarm invokes to roll the target back; absent when `alarmRollback.enabled` is false. */
+  public readonly alarmRollbackFunction?: lambda.Function;
 
   private readonly alarms: cloudwatch.IAlarm[];
   private readonly healthRule: cloudwatch.IAlarmRule;
@@ -161,13 +194,78 @@ export class ReleaseMonitor extends Construct {
       produce: () => (this.manifestSizeEstimate() > STANDARD_PARAMETER_BYTES ? ssm.ParameterTier.ADVANCED : undefined),
     });
 
+    const alarmRollback = props.alarmRollback?.enabled ?? true;
+    const controller = new iam.ArnPrincipal(`arn:${stack.partition}:iam::${props.target.pipelineAccount}:role/${controllerRoleName(props.target.pipelineName)}`);
     this.monitorRole = new iam.Role(this, 'MonitorRole', {
       roleName: monitorRoleName(props.target.pipelineName, props.target.id),
-      description: `Assumed by the release controller of ${props.target.pipelineName} to read the health of ${props.target.id} and roll it back`,
-      assumedBy: new iam.ArnPrincipal(`arn:${stack.partition}:iam::${props.target.pipelineAccount}:role/${controllerRoleName(props.target.pipelineName)}`),
+      description: `Assumed by the release controller of ${props.target.pipelineName} to read the health of ${props.target.id} and roll it back`
+        + (alarmRollback ? ', and the role of its alarm rollback' : ''),
+      // The alarm rollback runs as this role: it needs exactly what the controller's rollback of
+      // the target needs, already scoped to the target's own groups, aliases and parameter.
+      assumedBy: alarmRollback ? new iam.CompositePrincipal(controller, new iam.ServicePrincipal('lambda.amazonaws.com')) : controller,
       maxSessionDuration: cdk.Duration.hours(1),
     });
     this.grantRead();
+    if (alarmRollback) this.alarmRollbackFunction = this.createAlarmRollback(props.alarmRollback?.window);
+  }
+
+  /**
+   * The health alarm's action: a function in this account and Region that rolls the target back
+   * (lib/runtime/alarm-rollback.ts says what it does and leaves). CloudWatch invokes a Lambda alarm
+   * action asynchronously and retries until Lambda accepts it, given a resource policy for
+   * `lambda.alarms.cloudwatch.amazonaws.com` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html);
+   * composite alarms can invoke Lambda functions
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html).
+   */
+  private createAlarmRollback(window: cdk.Duration | undefined): lambda.Function {
+    const stack = cdk.Stack.of(this);
+    const target = this.target;
+    const minutes = window ? window.toMinutes({ integral: false }) : defaultAlarmRollbackWindowMinutes(target.regionBakeMinutes ?? 0);
+    if (!(Number.isInteger(minutes) && minutes >= 1)) {
+      throw new Error(`ReleaseMonitor(${this.node.path}).alarmRollback.window: ${minutes} minutes; give whole minutes, at least 1, e.g. cdk.Duration.hours(2)`);
+    }
+    const logGroup = new logs.LogGroup(this, 'AlarmRollbackLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: cdk.RemovalPolicy.DESTROY,
+    });
+    const fn = new lambda.Function(this, 'AlarmRollback', {
+      description: `cdk-wave-pipelines: rolls ${target.id} back when its health alarm enters ALARM, without the pipeline`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(runtimeBundleDir('alarm-rollback')),
+      memorySize: 256,
+      timeout: cdk.Duration.minutes(2),
+      role: this.monitorRole,
+      logGroup,
+      environment: {
+        [ALARM_ROLLBACK_ENV.pipelineName]: target.pipelineName,
+        [ALARM_ROLLBACK_ENV.targetId]: target.id,
+        [ALARM_ROLLBACK_ENV.targetKind]: target.kind,
+        [ALARM_ROLLBACK_ENV.account]: target.account,
+        [ALARM_ROLLBACK_ENV.windowMinutes]: String(minutes),
+      },
+    });
+    this.monitorRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'WriteAlarmRollbackLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    // The alarm's ARN from its fixed name, not a reference: the alarm then waits for the permission
+    // (an action CloudWatch is not yet allowed to invoke is not invoked at all) without a cycle.
+    const alarmArn = stack.formatArn({
+      service: 'cloudwatch', resource: 'alarm', resourceName: compositeAlarmName(target.pipelineName, target.id), arnFormat: cdk.ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addPermission('HealthAlarmInvokes', {
+      principal: new iam.ServicePrincipal('lambda.alarms.cloudwatch.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: stack.account,
+      sourceArn: alarmArn,
+    });
+    this.healthAlarm.addAlarmAction({ bind: () => ({ alarmActionArn: fn.functionArn }) });
+    const permission = fn.permissionsNode.findChild('HealthAlarmInvokes');
+    this.healthAlarm.node.addDependency(permission);
+    return fn;
   }
 
   /** True when the monitor names a request metric, so a bake with `minRequests` can count requests. */
@@ -253,10 +351,10 @@ export class ReleaseMonitor extends Construct {
     const stack = cdk.Stack.of(this);
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: `DeploymentGroup${this.deploymentGroups.length}`,
-      actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment'],
+      actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment'],
       resources: [arn],
     }));
-    // StopDeployment and GetDeployment authorise against the deployment group; the
+    // ListDeployments and GetDeployment authorise against the deployment group; the
     // application ARN is needed by ListDeployments' application lookup.
     this.monitorRole.addToPolicy(new iam.PolicyStatement({
       sid: `Application${this.deploymentGroups.length}`,
@@ -271,6 +369,16 @@ export class ReleaseMonitor extends Construct {
       this.monitorRole.addToPolicy(new iam.PolicyStatement({
         sid: 'ReadDeploymentTargets',
         actions: ['codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget'],
+        resources: ['*'],
+      }));
+      // StopDeployment lists no resource type in the service authorization reference
+      // (list_awscodedeploy.html; aws:ResourceTag, which applies to every action on a deployment
+      // group, does not apply to it): a statement naming the group never matches, and the stop
+      // would be denied at the moment it matters. The rollback stops only deployments it listed
+      // in the target's own groups (ListDeployments, scoped above).
+      this.monitorRole.addToPolicy(new iam.PolicyStatement({
+        sid: 'StopDeployments',
+        actions: ['codedeploy:StopDeployment'],
         resources: ['*'],
       }));
     }

@@ -283,6 +283,7 @@ export class WavePipeline extends Construct {
       pipelineRegion: this.plan.pipelineRegion,
       oneBoxTargetId: region.oneBox?.id,
       fleetTargetId: region.fleet.id,
+      regionBakeMinutes: Math.max(region.oneBox?.bake.minutes ?? 0, region.fleet.bake.minutes),
     };
     const id = `${stage.name}-${region.region}${context.isOneBox ? '-OneBox' : ''}`;
     const built = factory.createStage(this, id, context);

@@ -24,8 +24,29 @@ const PATTERN = /^cdk-wave-pipelines: moved from version (\d+) to version (\d+)(
 
 /** The description that records a move. */
 export function aliasMoveDescription(move: AliasMove): string {
-  const at = move.at ? ` at ${move.at.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
+  const at = move.at ? ` at ${toSecond(move.at)}` : '';
   return `cdk-wave-pipelines: moved from version ${move.from} to version ${move.to}${at}`;
+}
+
+/**
+ * The description once CloudFormation rolled the fleet deployment back and the alias is back on
+ * the version the fleet had moved it from (one-box-shift.ts), e.g.
+ * `cdk-wave-pipelines: a stack rollback undid the move from version 6 to version 7 at 2026-12-01T15:09:00Z`.
+ *
+ * It records no move (`parseAliasMove` gives `undefined`), on purpose. Kept, the note of the undone
+ * move would date a move that no longer stands: should the alias later serve all its traffic on
+ * that version again by another way, a rollback would take the note for a fleet move made then.
+ * Written as the move back ("from version 7 to version 6"), it would name the version the rollback
+ * just left as the one customers were on before. With no move recorded, a rollback of the target
+ * ends the one-box split on the version the alias serves, which is where customers were before
+ * the release; the text still tells an operator what happened to the alias, and when.
+ */
+export function aliasMoveUndoneDescription(move: AliasMove, at: Date): string {
+  return `cdk-wave-pipelines: a stack rollback undid the move from version ${move.from} to version ${move.to} at ${toSecond(at)}`;
+}
+
+function toSecond(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The move a description records, or `undefined` when it records none (someone else wrote it, or nothing moved yet). */

@@ -12,6 +12,7 @@
  * loads when the function first runs. Node caches the module, so mocks of a client class
  * (aws-sdk-client-mock) still intercept.
  */
+import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
 import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import type * as CodeDeploySdk from '@aws-sdk/client-codedeploy';
 import type * as CodePipelineSdk from '@aws-sdk/client-codepipeline';
@@ -26,6 +27,7 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 /* eslint-disable @typescript-eslint/no-require-imports -- a require inside a function is what makes the load lazy */
 /** The SDK's client packages, each loaded on first call (then cached by Node). */
 export const sdk = {
+  cloudFormation: (): typeof CloudFormationSdk => require('@aws-sdk/client-cloudformation'),
   cloudWatch: (): typeof CloudWatchSdk => require('@aws-sdk/client-cloudwatch'),
   codeDeploy: (): typeof CodeDeploySdk => require('@aws-sdk/client-codedeploy'),
   codePipeline: (): typeof CodePipelineSdk => require('@aws-sdk/client-codepipeline'),
@@ -120,15 +122,39 @@ interface Credentials {
 }
 
 /** Builds the client factory used by the Lambda handlers. */
-export function createAwsClientFactory(options: AwsClientFactoryOptions): ClientFactory {
-  const common = (region: string) => ({
+/** Retries and timeouts of every client, in `region`. */
+function clientConfig(region: string, options: Pick<AwsClientFactoryOptions, 'retryBaseDelayMs' | 'requestHandler'>) {
+  return {
     region,
     maxAttempts: MAX_ATTEMPTS,
     ...(options.retryBaseDelayMs !== undefined
       ? { retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, (attempt: number) => options.retryBaseDelayMs! * 2 ** attempt) }
       : { retryMode: 'standard' }),
     requestHandler: (options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS }) as any,
+  };
+}
+
+/** The five target clients over one client configuration, each created on first read. */
+function targetClients(config: ReturnType<typeof clientConfig> & { credentials?: unknown }): TargetClients {
+  return lazyClients<TargetClients>({
+    ssm: () => new (sdk.ssm().SSMClient)(config as any),
+    cloudWatch: () => new (sdk.cloudWatch().CloudWatchClient)(config as any),
+    synthetics: () => new (sdk.synthetics().SyntheticsClient)(config as any),
+    codeDeploy: () => new (sdk.codeDeploy().CodeDeployClient)(config as any),
+    lambda: () => new (sdk.lambda().LambdaClient)(config as any),
   });
+}
+
+/**
+ * Clients in the function's own account and region, with its own role: the alarm rollback runs
+ * in the target's account (as the target's monitor role) and assumes nothing.
+ */
+export function createOwnTargetClients(region: string, options: Pick<AwsClientFactoryOptions, 'retryBaseDelayMs' | 'requestHandler'> = {}): TargetClients {
+  return targetClients(clientConfig(region, options));
+}
+
+export function createAwsClientFactory(options: AwsClientFactoryOptions): ClientFactory {
+  const common = (region: string) => clientConfig(region, options);
 
   let pipelineClients: PipelineClients | undefined;
   let sts: STSClient | undefined;
@@ -185,14 +211,7 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): Client
       const key = `${access.account}/${access.region}/${access.roleArn}`;
       let clients = targets.get(key);
       if (!clients) {
-        const config = { ...common(access.region), credentials: () => assume(access.roleArn) };
-        clients = lazyClients<TargetClients>({
-          ssm: () => new (sdk.ssm().SSMClient)(config),
-          cloudWatch: () => new (sdk.cloudWatch().CloudWatchClient)(config),
-          synthetics: () => new (sdk.synthetics().SyntheticsClient)(config as any),
-          codeDeploy: () => new (sdk.codeDeploy().CodeDeployClient)(config),
-          lambda: () => new (sdk.lambda().LambdaClient)(config),
-        });
+        clients = targetClients({ ...common(access.region), credentials: () => assume(access.roleArn) });
         targets.set(key, clients);
       }
       return clients;

@@ -34,7 +34,12 @@ function where(target: PlannedTarget): string {
 
 /** Reads and checks the target's health manifest (the SSM parameter written by ReleaseMonitor). */
 export async function readHealthManifest(clients: TargetClients, plan: ReleasePlan, target: PlannedTarget): Promise<HealthManifest> {
-  const name = healthParameterName(plan.pipelineName, target.id);
+  return readManifest(clients, plan.pipelineName, target.id, where(target));
+}
+
+/** The same, by names: `location` says where the parameter lives, for the error messages. */
+export async function readManifest(clients: TargetClients, pipelineName: string, targetId: string, location: string): Promise<HealthManifest> {
+  const name = healthParameterName(pipelineName, targetId);
   let value: string | undefined;
   try {
     const { GetParameterCommand } = sdk.ssm();
@@ -42,25 +47,25 @@ export async function readHealthManifest(clients: TargetClients, plan: ReleasePl
     value = out.Parameter?.Value;
   } catch (err) {
     const fix = errorName(err) === 'ParameterNotFound'
-      ? `deploy the ReleaseMonitor of target ${target.id} to ${where(target)}`
+      ? `deploy the ReleaseMonitor of target ${targetId} to ${location}`
       : ACCESS_FIX;
-    throw new SignalUnreadableError(`health parameter ${name} in ${where(target)}`, fix, err);
+    throw new SignalUnreadableError(`health parameter ${name} in ${location}`, fix, err);
   }
   let manifest: HealthManifest;
   try {
     manifest = JSON.parse(value ?? '') as HealthManifest;
   } catch (err) {
-    throw new SignalUnreadableError(`health parameter ${name} in ${where(target)}`, 'its value is not JSON; redeploy the ReleaseMonitor', err);
+    throw new SignalUnreadableError(`health parameter ${name} in ${location}`, 'its value is not JSON; redeploy the ReleaseMonitor', err);
   }
   const problems: string[] = [];
   if (manifest?.schemaVersion !== HEALTH_MANIFEST_VERSION) problems.push(`schemaVersion is ${JSON.stringify(manifest?.schemaVersion)}, expected ${HEALTH_MANIFEST_VERSION}`);
-  if (manifest?.targetId !== target.id) problems.push(`targetId is ${JSON.stringify(manifest?.targetId)}, expected "${target.id}"`);
+  if (manifest?.targetId !== targetId) problems.push(`targetId is ${JSON.stringify(manifest?.targetId)}, expected "${targetId}"`);
   if (typeof manifest?.compositeAlarmName !== 'string') problems.push('compositeAlarmName is missing');
   for (const field of ['alarmNames', 'canaryNames', 'deploymentGroups', 'aliases'] as const) {
     if (!Array.isArray(manifest?.[field])) problems.push(`${field} is not a list`);
   }
   if (problems.length > 0) {
-    throw new SignalUnreadableError(`health parameter ${name} in ${where(target)}`, `${problems.join(', ')}; redeploy the ReleaseMonitor with this version of cdk-wave-pipelines`);
+    throw new SignalUnreadableError(`health parameter ${name} in ${location}`, `${problems.join(', ')}; redeploy the ReleaseMonitor with this version of cdk-wave-pipelines`);
   }
   return manifest;
 }

@@ -145,15 +145,7 @@ export async function rollbackTarget(
     });
   }
 
-  if (targetClients && manifest) {
-    for (const group of manifest.deploymentGroups) {
-      items.push(...await stopDeployments(targetClients, group.applicationName, group.deploymentGroupName));
-    }
-    for (const alias of manifest.aliases) {
-      const fleet = target.kind === TARGET_KIND.FLEET;
-      items.push(await restoreAlias(targetClients, manifest.deploymentGroups, alias.functionName, alias.aliasName, deps.now(), fleet));
-    }
-  }
+  if (targetClients && manifest) items.push(...await rollBackDeploymentsAndAliases(targetClients, manifest, target.kind, deps.now()));
   if (options.rejectWaitingGates) items.push(...await rejectWaitingGates(deps, target, reason));
   if (options.beforeStage) await options.beforeStage();
   items.push(await rollBackStage(deps, target, options.evenIfStageSucceeded ?? false));
@@ -178,6 +170,27 @@ export async function rollbackTarget(
     inputs: { items },
   });
   return report;
+}
+
+/**
+ * The part of a rollback a target does in its own account and region, without the pipeline: its
+ * in-flight CodeDeploy deployments stopped with rollback, its aliases back on their stable version.
+ * `movedSince` (the alarm rollback) leaves alone an alias that serves all traffic on a version it
+ * was moved to before that instant: a release that old is no longer the one baking, and only the
+ * pipeline knows whether it is still in flight.
+ */
+export async function rollBackDeploymentsAndAliases(
+  clients: TargetClients, manifest: HealthManifest, kind: string, now: Date, movedSince?: Date,
+): Promise<RollbackItem[]> {
+  const items: RollbackItem[] = [];
+  for (const group of manifest.deploymentGroups) {
+    items.push(...await stopDeployments(clients, group.applicationName, group.deploymentGroupName));
+  }
+  const fleet = kind === TARGET_KIND.FLEET;
+  for (const alias of manifest.aliases) {
+    items.push(await restoreAlias(clients, manifest.deploymentGroups, alias.functionName, alias.aliasName, now, fleet, movedSince));
+  }
+  return items;
 }
 
 /** The standalone rollback Lambda: `{ "targetId": "prod-wave-1-us-east-1-fleet" }`. */
@@ -274,7 +287,7 @@ function leaveAlone(info: DeploymentInfo): string | undefined {
  * the next sweep looks again.
  */
 async function restoreAlias(
-  clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date, fleet: boolean,
+  clients: TargetClients, groups: DeploymentGroupRef[], functionName: string, aliasName: string, now: Date, fleet: boolean, movedSince?: Date,
 ): Promise<RollbackItem> {
   const { GetAliasCommand, UpdateAliasCommand } = sdk.lambda();
   const resource = `${functionName}:${aliasName}`;
@@ -303,13 +316,25 @@ async function restoreAlias(
       }));
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.RESET, detail: `routed all traffic to version ${serving}, where ${where}; now all traffic to version ${version}` };
     };
+    /** Why a move at `at` is too old to undo here, or undefined when it is young enough (or no limit applies). */
+    const tooOld = (at: Date | undefined, how: string): RollbackItem | undefined => {
+      if (!movedSince || (at && at.getTime() >= movedSince.getTime())) return undefined;
+      return {
+        kind: 'ALIAS',
+        resource,
+        action: ROLLBACK_ACTION.NONE,
+        detail: `routes all traffic to version ${serving}; ${how} ${at ? `at ${at.toISOString()}` : 'at a time nobody recorded'}, before ${movedSince.toISOString()}: `
+          + 'too long ago to be the release baking here, so only the pipeline may roll it back',
+      };
+    };
     if (groups.length === 0) {
       // A LambdaOneBox fleet deployment notes how it moved the alias (alias-move-record.ts). Only a
       // fleet target reads the note: a one-box never moves the primary, so for it the note is the
       // previous release's, which must stay.
       const move = parseAliasMove(alias.Description);
       if (fleet && move && serving === move.to && isLaterVersion(move.to, move.from)) {
-        return await pointBack(move.from, `the fleet deployment moved it from version ${move.from} (the alias's description says so)`);
+        const how = `the fleet deployment moved it from version ${move.from}`;
+        return tooOld(move.at, how) ?? await pointBack(move.from, `${how} (the alias's description says so)`);
       }
       return {
         kind: 'ALIAS',
@@ -332,7 +357,7 @@ async function restoreAlias(
     if (!succeeded || serving !== last.targetVersion || !isLaterVersion(last.targetVersion, last.currentVersion)) {
       return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.NONE, detail: `routes all traffic to version ${serving}; the newest ${how}` };
     }
-    return await pointBack(last.currentVersion, how);
+    return tooOld(last.createTime, `deployment ${last.deploymentId} moved it`) ?? await pointBack(last.currentVersion, how);
   } catch (err) {
     return { kind: 'ALIAS', resource, action: ROLLBACK_ACTION.ERROR, detail: `cannot reset: ${errorText(err)}` };
   }

@@ -76,8 +76,9 @@ describe('ReleaseMonitor', () => {
   // DescribeAlarmHistory on a composite alarm needs the permission scoped to "*" (item 10 of issue 12):
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
   // ListDeploymentTargets and GetDeploymentTarget (which version a deployment moved an alias from)
-  // support no resource-level permissions (IAM service authorization reference, list_awscodedeploy.html).
-  test('the monitor role is scoped: no "*" action; "*" resource only for the read-only calls that support no resource-level permissions', () => {
+  // and StopDeployment support no resource-level permissions (IAM service authorization reference,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html).
+  test('the monitor role is scoped: no "*" action; "*" resource only for the calls that support no resource-level permissions', () => {
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
     const statements = arnString(s.stack.resolve(policy.Properties.PolicyDocument.Statement)) as any[];
     for (const st of statements) for (const a of [st.Action].flat()) expect(a).not.toContain('*');
@@ -86,11 +87,12 @@ describe('ReleaseMonitor', () => {
       ['ReadAlarms', 'cloudwatch:DescribeAlarmHistory'],
       ['ReadAlarmStateAndMetrics', ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']],
       ['ReadDeploymentTargets', ['codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget']],
+      ['StopDeployments', 'codedeploy:StopDeployment'],
     ]);
     const byId = Object.fromEntries(statements.map((st) => [st.Sid, st]));
     expect(byId.ReadCanaryRuns.Resource).toBe(`arn:aws:synthetics:us-east-1:333333333333:canary:\${${s.stack.getLogicalId(s.canary.node.defaultChild as cdk.CfnElement)}}`);
     expect(byId.Alias1.Action).toEqual(['lambda:GetAlias', 'lambda:UpdateAlias']);
-    expect(byId.DeploymentGroup1.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment']);
+    expect(byId.DeploymentGroup1.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment']);
   });
 
   test('clear errors: no health signal, wrong account, bad gradual options', () => {
@@ -121,8 +123,75 @@ describe('ReleaseMonitor with an ECS blue/green deployment group', () => {
     expect(JSON.stringify(stack.resolve(param.Properties.Value))).toContain(`{"Ref":"${stack.getLogicalId(group.node.defaultChild as cdk.CfnElement)}"}`);
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('MonitorRole')) as any[];
     const statements = stack.resolve(policy.Properties.PolicyDocument.Statement) as any[];
-    const stop = statements.find((s) => s.Sid === 'DeploymentGroup1');
-    expect(stop.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment']);
-    expect(JSON.stringify(stop.Resource)).toContain('deploymentgroup:');
+    const scoped = statements.find((s) => s.Sid === 'DeploymentGroup1');
+    expect(scoped.Action).toEqual(['codedeploy:ListDeployments', 'codedeploy:GetDeployment']);
+    expect(JSON.stringify(scoped.Resource)).toContain('deploymentgroup:');
+    expect(statements.find((s) => s.Sid === 'StopDeployments')).toMatchObject({ Action: 'codedeploy:StopDeployment', Resource: '*' });
+  });
+});
+
+describe('ReleaseMonitor alarm rollback: the health alarm invokes a function in the target account', () => {
+  const s = service();
+  const monitor = new ReleaseMonitor(s.stack, 'Monitor', { target: { ...target, regionBakeMinutes: 60 }, alarms: [s.errors] });
+  monitor.deployLambdaGradually('Deployment', s.alias);
+  const t = Template.fromStack(s.stack);
+  const id = (c: { node: { defaultChild?: unknown } }) => s.stack.getLogicalId(c.node.defaultChild as cdk.CfnElement);
+  const fnId = id(monitor.alarmRollbackFunction!);
+  const [composite] = Object.values(t.findResources('AWS::CloudWatch::CompositeAlarm')) as any[];
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html (Lambda actions)
+  test('the composite alarm\'s only alarm action is the function, which it waits for the permission to invoke', () => {
+    expect(composite.Properties.AlarmActions).toEqual([{ 'Fn::GetAtt': [fnId, 'Arn'] }]);
+    const [permissionId] = Object.keys(t.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } } }));
+    expect(composite.DependsOn).toContain(permissionId);
+  });
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html
+  test('the resource policy lets exactly this alarm of this account invoke it', () => {
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } } })) as any[];
+    expect(permissions).toHaveLength(1);
+    expect(arnString(s.stack.resolve(permissions[0].Properties))).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'lambda.alarms.cloudwatch.amazonaws.com',
+      SourceAccount: '333333333333',
+      SourceArn: 'arn:aws:cloudwatch:us-east-1:333333333333:alarm:orders-prod-wave-2-us-east-1-onebox-release-health',
+    });
+  });
+
+  test('it runs as the monitor role (already scoped to the target), with the target and a window of the bake plus an hour', () => {
+    const fn = t.findResources('AWS::Lambda::Function')[fnId];
+    expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [id(monitor.monitorRole), 'Arn'] });
+    expect(fn.Properties.Environment.Variables).toEqual({
+      WAVE_PIPELINE_NAME: 'orders',
+      WAVE_TARGET_ID: 'prod-wave-2-us-east-1-onebox',
+      WAVE_TARGET_KIND: 'ONE_BOX',
+      WAVE_TARGET_ACCOUNT: '333333333333',
+      WAVE_ROLLBACK_WINDOW_MINUTES: '120',
+    });
+    const role = t.findResources('AWS::IAM::Role')[id(monitor.monitorRole)];
+    const principals = role.Properties.AssumeRolePolicyDocument.Statement.map((st: any) => st.Principal);
+    expect(arnString(s.stack.resolve(principals))).toEqual([
+      { AWS: 'arn:aws:iam::111111111111:role/wave-orders-controller' },
+      { Service: 'lambda.amazonaws.com' },
+    ]);
+  });
+
+  test('a window of its own, or none at all (the controller is then the only rollback)', () => {
+    const own = service();
+    const m = new ReleaseMonitor(own.stack, 'M', { target, alarms: [own.errors], alarmRollback: { window: cdk.Duration.hours(6) } });
+    expect(Template.fromStack(own.stack).findResources('AWS::Lambda::Function')[own.stack.getLogicalId(m.alarmRollbackFunction!.node.defaultChild as cdk.CfnElement)]
+      .Properties.Environment.Variables.WAVE_ROLLBACK_WINDOW_MINUTES).toBe('360');
+    const off = service();
+    const none = new ReleaseMonitor(off.stack, 'M', { target, alarms: [off.errors], alarmRollback: { enabled: false } });
+    expect(none.alarmRollbackFunction).toBeUndefined();
+    const offTemplate = Template.fromStack(off.stack);
+    const [alarm] = Object.values(offTemplate.findResources('AWS::CloudWatch::CompositeAlarm')) as any[];
+    expect(alarm.Properties.AlarmActions).toBeUndefined();
+    const role = offTemplate.findResources('AWS::IAM::Role')[off.stack.getLogicalId(none.monitorRole.node.defaultChild as cdk.CfnElement)];
+    expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).not.toContain('lambda.amazonaws.com');
+    const bad = service();
+    expect(() => new ReleaseMonitor(bad.stack, 'M', { target, alarms: [bad.errors], alarmRollback: { window: cdk.Duration.seconds(30) } }))
+      .toThrow('ReleaseMonitor(Service/M).alarmRollback.window: 0.5 minutes; give whole minutes, at least 1, e.g. cdk.Duration.hours(2)');
   });
 });

@@ -19,7 +19,9 @@ describe('WavePipeline rendering', () => {
   });
 
   test('stages run in the declared order after source, synth and self-mutation', () => {
-    expect(stages.map((s) => s.name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'beta', 'gamma', 'Prod-Wave-1', 'Prod-Wave-2', 'Prod-Wave-3']);
+    // Assets: CDK Pipelines publishes the stages' file assets (here the alarm rollback's code, one
+    // bundle for every target) before the first deployment.
+    expect(stages.map((s) => s.name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'beta', 'gamma', 'Prod-Wave-1', 'Prod-Wave-2', 'Prod-Wave-3']);
   });
 
   test('every deployment stage rolls back on failure, and only those', () => {
@@ -147,12 +149,16 @@ describe('ReleaseMonitor in the targets', () => {
     expect(arnString(rules[0].Properties.Targets[0].Arn)).toBe(`arn:aws:events:us-east-1:${PIPELINE_ACCOUNT}:event-bus/orders-release-health`);
   });
 
-  test('its monitor role trusts only the controller role of the pipeline account', () => {
+  test('its monitor role trusts only the controller role of the pipeline account and Lambda (the role of the target\'s own alarm rollback)', () => {
     const roles = service.findResources('AWS::IAM::Role', { Properties: { RoleName: 'wave-orders-prod-wave-1-eu-west-1-onebox' } });
-    const [role] = Object.values(roles) as any[];
+    const [[roleId, role]] = Object.entries(roles) as any[];
     expect(arnString(role.Properties.AssumeRolePolicyDocument.Statement)).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PIPELINE_ACCOUNT}:role/wave-orders-controller` } },
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
     ]);
+    // The only function of the stack that runs as the role is the alarm rollback.
+    const functions = Object.values(service.findResources('AWS::Lambda::Function')).filter((f: any) => f.Properties.Role?.['Fn::GetAtt']?.[0] === roleId) as any[];
+    expect(functions.map((f) => f.Properties.Environment.Variables.WAVE_TARGET_ID)).toEqual(['prod-wave-1-eu-west-1-onebox']);
   });
 
   test('writes the health manifest the controller reads', () => {

@@ -31,8 +31,11 @@ export interface Drill {
   readonly expect?: (ctx: DrillContext) => string[];
   /** Keep running at least this long after the start (a later release, a late alarm). */
   readonly minHours?: number;
-  /** The app the drill runs (default: the example as synthesized). */
-  readonly app?: 'example' | 'longBake';
+  /**
+   * The app the drill runs (default: the example as synthesized; `controllerOnly`: the same with the
+   * targets' alarm rollback turned off, so the controller alone rolls back).
+   */
+  readonly app?: 'example' | 'longBake' | 'controllerOnly';
 }
 
 export interface DrillResult {

@@ -8,6 +8,8 @@ import { DeploymentTarget, IDeploymentStageFactory, ReleaseMonitor } from '../..
 
 export interface GradualServiceStackProps extends cdk.StackProps {
   readonly target: DeploymentTarget;
+  /** Whether the health alarm invokes the target's alarm rollback. @default true */
+  readonly alarmRollback?: boolean;
 }
 
 // The drills' service: the orders API as it was before the example moved to LambdaOneBox (issue 15):
@@ -82,6 +84,7 @@ export class GradualServiceStack extends cdk.Stack {
       target,
       alarms: [errors, latency],
       canaries: [canary],
+      alarmRollback: { enabled: props.alarmRollback ?? true },
     });
     // CodeDeploy shifts the alias gradually and stops with rollback on the health alarm; a one-box
     // takes 10% of invocations for 10 minutes, the fleet 25% for 5 minutes, then the rest.
@@ -94,15 +97,17 @@ export class GradualServiceStack extends cdk.Stack {
 
 /** What the pipeline deploys to one target: the service stack. */
 export class GradualServiceStage extends cdk.Stage {
-  constructor(scope: Construct, id: string, target: DeploymentTarget) {
+  constructor(scope: Construct, id: string, target: DeploymentTarget, alarmRollback = true) {
     super(scope, id, { env: { account: target.account, region: target.region } });
-    new GradualServiceStack(this, 'Orders', { target });
+    new GradualServiceStack(this, 'Orders', { target, alarmRollback });
   }
 }
 
-/** Builds the gradual service for every target. */
+/** Builds the gradual service for every target (`alarmRollback` false: the controller is the only rollback). */
 export class GradualServiceFactory implements IDeploymentStageFactory {
+  constructor(private readonly alarmRollback = true) {}
+
   public createStage(scope: Construct, id: string, target: DeploymentTarget): cdk.Stage {
-    return new GradualServiceStage(scope, id, target);
+    return new GradualServiceStage(scope, id, target, this.alarmRollback);
   }
 }

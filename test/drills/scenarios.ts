@@ -267,6 +267,61 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
       expect: ({ world }) => check(world.invocations.some((i) => i.outcome === 'CRASHED'), 'the drill did not crash the controller'),
     },
     {
+      name: "alarm in wave 2's fleet bake, alarm rollback off (the controller alone)",
+      start: TUESDAY,
+      alarm: true,
+      hours: 72,
+      app: 'controllerOnly',
+      setup: ({ world }) => alarmDuringBake(world, WAVE2_FLEET, 25 * MINUTE + 31 * SECOND),
+      expect: (ctx) => [
+        ...check(ctx.world.alarmRollbacks.length === 0, `the alarm rollback ran ${ctx.world.alarmRollbacks.length} times though it is turned off`),
+        ...bakeNeverApproved(ctx.world, WAVE2_FLEET, 'its alarm went off during the bake'),
+        ...laterWavesNeverStart(['Prod-Wave-3', 'Prod-Wave-4'])(ctx),
+      ],
+    },
+    {
+      name: 'controller crash between rejection and rollback, alarm rollback off (the sweep finishes it)',
+      start: TUESDAY,
+      alarm: true,
+      hours: 72,
+      app: 'controllerOnly',
+      setup: ({ world }) => {
+        let crashed: number | undefined;
+        world.journal.afterCall.push((call) => {
+          if (crashed === undefined && call.operation === 'PutApprovalResult' && call.input.result?.status === 'Rejected') crashed = call.invocation;
+        });
+        world.journal.faults.push((call) => (call.invocation === crashed ? 'HANG' : undefined));
+        alarmDuringBake(world, WAVE2_FLEET, 25 * MINUTE + 31 * SECOND);
+      },
+      expect: ({ world }) => [
+        ...check(world.invocations.some((i) => i.outcome === 'CRASHED'), 'the drill did not crash the controller'),
+        ...check(world.alarmRollbacks.length === 0, 'the alarm rollback ran though it is turned off'),
+      ],
+    },
+    {
+      name: 'an alarm days after the release completed: the alarm rollback leaves it to the pipeline',
+      start: TUESDAY,
+      // The release is done: no release in flight, so invariant 3 does not apply; the drill checks
+      // that the alarm rollback did not undo a release days old on its own.
+      alarm: false,
+      hours: 80,
+      minHours: 73,
+      setup: ({ world }) => world.alarm(WAVE1_FLEET, 'errors', 'ALARM', new Date(TUESDAY).getTime() + 72 * HOUR),
+      expect: ({ world }) => {
+        const t = world.target(WAVE1_FLEET);
+        const alarmAt = new Date(TUESDAY).getTime() + 72 * HOUR;
+        const ran = world.alarmRollbacks.filter((r) => r.targetId === WAVE1_FLEET && r.at.getTime() >= alarmAt);
+        const alias = ran[0]?.report?.items.find((i) => i.kind === 'ALIAS');
+        const moved = t.services.lambda.updates.filter((u) => u.key === `${t.functionName}:${t.aliasName}` && u.at.getTime() >= alarmAt);
+        return [
+          ...releaseSucceeded(world),
+          ...check(ran.length === 1, `the health alarm's action should have run once, ran ${ran.length} times`),
+          ...check(alias?.action === 'NONE' && alias.detail.includes('too long ago'), `the alarm rollback should leave the alias to the pipeline: ${JSON.stringify(alias)}`),
+          ...check(moved.length === 0, `the alias moved after the alarm: ${moved.map((u) => `${u.at.toISOString()} -> ${u.after.functionVersion} (${u.by})`).join(', ')}`),
+        ];
+      },
+    },
+    {
       name: 'canary stopped: no completed run during the bake',
       start: TUESDAY,
       alarm: false,

@@ -18,6 +18,7 @@ import { SyntheticsEmulator } from './emulator/synthetics';
 import { HEALTH_MANIFEST_VERSION, HealthManifest } from '../../lib/model/health-manifest';
 import { compositeAlarmName, healthParameterName } from '../../lib/model/naming';
 import { PlannedTarget, planTargets, ReleasePlan } from '../../lib/model/plan';
+import { AlarmActionEvent, alarmRollbackConfig, createAlarmRollbackHandler } from '../../lib/runtime/alarm-rollback';
 import { ControllerResult, createControllerHandler } from '../../lib/runtime/controller';
 import { DecisionLine } from '../../lib/runtime/decision-log';
 import { createRollbackHandler, monitorRoleArn, RollbackReport } from '../../lib/runtime/rollback';
@@ -42,7 +43,15 @@ export const DELAYS = {
   schedule: 0,
   /** Lambda's retries of an asynchronous invocation that failed: after 1 minute, then 2 more. */
   lambdaRetries: [1 * MINUTE, 2 * MINUTE],
+  /**
+   * Alarm state change -> the alarm's Lambda action runs. CloudWatch invokes it asynchronously and
+   * retries until Lambda accepts it (alarms-and-actions-Lambda.html); the delay is a choice.
+   */
+  alarmAction: 2 * SECOND,
 } as const;
+
+/** Invocation ids of the alarm rollbacks start here, apart from the controller's. */
+const ALARM_ROLLBACK_INVOCATIONS = 1_000_000;
 
 export interface TargetResources {
   readonly target: PlannedTarget;
@@ -120,6 +129,9 @@ export class World {
   private rollbackHandler!: (event: { targetId: string; reason?: string }) => Promise<RollbackReport>;
   /** Reports of the operators' rollback Lambda. */
   readonly operatorRollbacks: Array<{ at: Date; targetId: string; report?: RollbackReport; error?: string }> = [];
+  /** Invocations of the targets' alarm rollbacks (their health alarms' actions). */
+  readonly alarmRollbacks: Array<{ at: Date; targetId: string; report?: RollbackReport; error?: string }> = [];
+  private alarmRollbackInvocations = ALARM_ROLLBACK_INVOCATIONS;
   private factory!: EmulatedClientFactory;
   private readonly hooks: Array<{
     when: (change: ActionStateChange) => boolean; run: (change: ActionStateChange) => void; once: boolean; done?: boolean;
@@ -358,6 +370,7 @@ export class World {
 
   private onAlarmStateChange(change: AlarmStateChange): void {
     this.alarmChanges.push(change);
+    if (change.newState === 'ALARM') this.runAlarmAction(change);
     // Each target's ReleaseMonitor forwards its composite alarm's ALARM transitions to the health bus.
     if (change.type !== 'CompositeAlarm' || change.newState !== 'ALARM') return;
     const event: ControllerEvent = {
@@ -370,6 +383,49 @@ export class World {
       'detail': { alarmName: change.alarmName, state: { value: change.newState }, previousState: { value: change.oldState } },
     };
     this.publish('health', event, DELAYS.alarmEvent);
+  }
+
+  /**
+   * The health alarm's Lambda action, as the target's stage template declares it: the REAL alarm
+   * rollback, configured from the function's environment, calling as the target's monitor role in
+   * the target's account and Region. Not invoked without a resource policy for CloudWatch; a failed
+   * invocation is retried by Lambda like any asynchronous one.
+   */
+  private runAlarmAction(change: AlarmStateChange): void {
+    const t = [...this.targets.values()]
+      .find((x) => x.composite === change.alarmName && x.target.account === change.account && x.target.region === change.region);
+    const spec = t ? this.app.alarmActions.get(t.target.id) : undefined;
+    if (!t || !spec || !spec.permitted) return;
+    if (!spec.runsAsMonitorRole) throw new Error(`drills: the alarm rollback of ${t.target.id} runs as a role the emulator does not model`);
+    const event: AlarmActionEvent = {
+      source: 'aws.cloudwatch',
+      alarmArn: change.alarmArn,
+      accountId: change.account,
+      time: change.at.toISOString(),
+      region: change.region,
+      alarmData: {
+        alarmName: change.alarmName,
+        state: { value: change.newState, reason: 'drill', timestamp: change.at.toISOString() },
+        previousState: { value: change.oldState },
+      },
+    };
+    const attempt = async (retry: number) => {
+      const invocation = { id: ++this.alarmRollbackInvocations, crashed: false };
+      const factory = new EmulatedClientFactory(this.accounts(), invocation, this.journal);
+      const handler = createAlarmRollbackHandler({
+        config: alarmRollbackConfig({ ...spec.environment, AWS_REGION: t.target.region }),
+        clients: factory.clientsAs({ account: t.target.account, region: t.target.region, roleArn: monitorRoleArn(this.plan, t.target) }),
+        now: () => this.clock.now(),
+        log: (line) => this.decisions.push({ ...line, inputs: { ...line.inputs, at: this.clock.now().toISOString() } }),
+      });
+      try {
+        this.alarmRollbacks.push({ at: this.clock.now(), targetId: t.target.id, report: await handler(event) });
+      } catch (err) {
+        this.alarmRollbacks.push({ at: this.clock.now(), targetId: t.target.id, error: err instanceof Error ? err.message : String(err) });
+        if (retry < DELAYS.lambdaRetries.length) this.clock.after(DELAYS.lambdaRetries[retry], 'alarm rollback: lambda async retry', () => attempt(retry + 1));
+      }
+    };
+    this.clock.after(DELAYS.alarmAction, `alarm action of ${change.alarmName}`, () => attempt(0));
   }
 
   private publish(bus: 'default' | 'health', event: ControllerEvent, delay: number): void {
@@ -432,9 +488,9 @@ export class World {
     }
   }
 
-  /** A new Lambda container: fresh client caches and a fresh handler, the same journal. */
-  private coldStart(): void {
-    const accounts: EmulatedAccounts = {
+  /** The emulated accounts as the handlers' clients reach them, with the grants of the roles as synthesized (minus a drill's denials). */
+  private accounts(): EmulatedAccounts {
+    return {
       pipelineAccount: this.plan.pipelineAccount,
       pipelineRegion: this.plan.pipelineRegion,
       codePipeline: this.codePipeline,
@@ -451,7 +507,11 @@ export class World {
       controllerActions: this.app.controllerActions,
       now: () => this.clock.now(),
     };
-    this.factory = new EmulatedClientFactory(accounts, this.invocation, this.journal);
+  }
+
+  /** A new Lambda container: fresh client caches and a fresh handler, the same journal. */
+  private coldStart(): void {
+    this.factory = new EmulatedClientFactory(this.accounts(), this.invocation, this.journal);
     this.handler = createControllerHandler({
       plan: this.plan,
       now: () => this.clock.now(),

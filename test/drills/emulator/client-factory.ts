@@ -173,6 +173,14 @@ export class EmulatedClientFactory implements ClientFactory {
         throw new RoleAssumptionError(access.roleArn, err);
       }
     }
+    return this.clientsAs(access);
+  }
+
+  /**
+   * Clients that call as `access.roleArn` without assuming it: a function that runs as the role
+   * (the alarm rollback runs as the target's monitor role), in its own account and Region.
+   */
+  clientsAs(access: TargetAccess): TargetClients {
     const key = `${access.account}/${access.region}/${access.roleArn}`;
     const cached = this.targets.get(key);
     if (cached) return cached;

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { EventRule, readRules } from './eventbridge';
 import { buildExampleApp, ORDERS_RELEASE } from '../../../examples/app';
 import { BakeSpec, IDeploymentStageFactory, ReleaseDeclaration } from '../../../lib';
-import { controllerRoleName } from '../../../lib/model/naming';
+import { compositeAlarmName, controllerRoleName } from '../../../lib/model/naming';
 import { planFileName, PlannedTarget, planTargets, ReleasePlan } from '../../../lib/model/plan';
 import { readPlanFile } from '../../../lib/runtime/plan-file';
 import { GradualServiceFactory } from '../gradual-service';
@@ -52,11 +52,30 @@ export interface MonitorGrants {
   readonly alarmHistoryOnWildcard: boolean;
 }
 
+/**
+ * A target's alarm rollback as deployed: the Lambda function its health alarm names in
+ * `AlarmActions`, read from the target's stage template.
+ */
+export interface AlarmActionFunction {
+  /** The function's environment variables (its configuration). */
+  readonly environment: Record<string, string>;
+  /** Whether the function runs as the target's monitor role (then the monitor grants are its grants). */
+  readonly runsAsMonitorRole: boolean;
+  /**
+   * Whether a resource policy lets `lambda.alarms.cloudwatch.amazonaws.com` invoke it for this
+   * alarm; without one CloudWatch does not invoke it
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html).
+   */
+  readonly permitted: boolean;
+}
+
 export interface SynthesizedApp {
   readonly outdir: string;
   readonly plan: ReleasePlan;
   readonly pipeline: PipelineDefinition;
   readonly grants: Map<string, MonitorGrants>;
+  /** The alarm rollback of each target whose health alarm has one. */
+  readonly alarmActions: Map<string, AlarmActionFunction>;
   /** `service:Action` names granted to the controller's role in the pipeline stack. */
   readonly controllerActions: Set<string>;
   /** The controller's EventBridge rules. */
@@ -64,7 +83,7 @@ export interface SynthesizedApp {
 }
 
 export interface SynthesisOptions {
-  /** The service each target deploys. @default the gradual (CodeDeploy-shifted) drill service */
+  /** The service each target deploys. @default the gradual (CodeDeploy-shifted) drill service, with its alarm rollback */
   readonly stageFactory?: IDeploymentStageFactory;
   /** Keep `minRequests` bakes (the one-box drills count requests). @default false */
   readonly keepRequestBakes?: boolean;
@@ -81,8 +100,13 @@ export function synthesizeExample(outdir: string, release?: ReleaseDeclaration, 
   const pipeline = readPipeline(template, plan, stack.region);
   const grants = new Map<string, MonitorGrants>();
   for (const target of planTargets(plan)) grants.set(target.id, readGrants(outdir, target));
+  const alarmActions = new Map<string, AlarmActionFunction>();
+  for (const target of planTargets(plan)) {
+    const action = readAlarmAction(outdir, plan, target);
+    if (action) alarmActions.set(target.id, action);
+  }
   const controllerActions = roleActions(template, controllerRoleName(plan.pipelineName));
-  return { outdir, plan, pipeline, grants, controllerActions, rules: readRules(template) };
+  return { outdir, plan, pipeline, grants, alarmActions, controllerActions, rules: readRules(template) };
 }
 
 /**
@@ -192,7 +216,9 @@ function readGrants(outdir: string, target: PlannedTarget): MonitorGrants {
         const names: string[] = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
         const resourcesOf: unknown[] = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
         for (const name of names) {
-          actions.add(name);
+          // A statement naming resources never matches an action that supports no resource-level
+          // permissions: IAM authorizes it against "*" only.
+          if (!NO_RESOURCE_LEVEL_PERMISSIONS.has(name) || resourcesOf.includes('*')) actions.add(name);
           if (name === 'cloudwatch:DescribeAlarmHistory' && resourcesOf.includes('*')) alarmHistoryOnWildcard = true;
         }
       }
@@ -200,6 +226,42 @@ function readGrants(outdir: string, target: PlannedTarget): MonitorGrants {
     return { actions, alarmHistoryOnWildcard };
   }
   throw new Error(`drills: no monitor role of target ${target.id} in the stage templates of ${outdir}`);
+}
+
+/**
+ * Actions of the monitor role with no resource type in the service authorization reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html):
+ * granted only by a statement whose Resource is "*".
+ */
+const NO_RESOURCE_LEVEL_PERMISSIONS = new Set(['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget']);
+
+/** The Lambda function the target's health alarm invokes, if any. */
+function readAlarmAction(outdir: string, plan: ReleasePlan, target: PlannedTarget): AlarmActionFunction | undefined {
+  const alarmName = compositeAlarmName(plan.pipelineName, target.id);
+  for (const file of stageTemplates(outdir)) {
+    const resources = JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {};
+    const alarm = Object.values(resources).find((r: any) => r.Type === 'AWS::CloudWatch::CompositeAlarm' && r.Properties?.AlarmName === alarmName) as any;
+    if (!alarm) continue;
+    const functionIds = (alarm.Properties.AlarmActions ?? [])
+      .map((a: any) => a?.['Fn::GetAtt']?.[0])
+      .filter((id: any) => typeof id === 'string' && resources[id]?.Type === 'AWS::Lambda::Function');
+    if (functionIds.length === 0) return undefined;
+    if (functionIds.length > 1) throw new Error(`drills: the health alarm ${alarmName} invokes ${functionIds.length} functions; the emulator models one`);
+    const fn = resources[functionIds[0]];
+    const roleId = fn.Properties.Role?.['Fn::GetAtt']?.[0];
+    const roleName = resources[roleId]?.Properties?.RoleName;
+    const permitted = Object.values(resources).some((r: any) => r.Type === 'AWS::Lambda::Permission'
+      && r.Properties.FunctionName?.['Fn::GetAtt']?.[0] === functionIds[0]
+      && r.Properties.Action === 'lambda:InvokeFunction'
+      && r.Properties.Principal === 'lambda.alarms.cloudwatch.amazonaws.com'
+      && JSON.stringify(r.Properties.SourceArn ?? '').includes(`:alarm:${alarmName}`));
+    return {
+      environment: { ...(fn.Properties.Environment?.Variables ?? {}) },
+      runsAsMonitorRole: typeof roleName === 'string' && roleName.endsWith(target.id),
+      permitted,
+    };
+  }
+  throw new Error(`drills: no health alarm ${alarmName} of target ${target.id} in the stage templates of ${outdir}`);
 }
 
 let templateCache: { outdir: string; files: string[] } | undefined;

@@ -1,7 +1,7 @@
 // The emulator rules the one-box drills rely on, each against the AWS behaviour its file cites:
 // CloudFormation custom-resource requests, weighted alias routing with ExecutedVersion metrics,
 // metric math and M-of-N alarm evaluation.
-import { handleOneBoxAlias, LambdaSender, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
+import { CloudFormationSender, handleOneBoxAlias, LambdaSender, OneBoxAliasEvent } from '../../../lib/runtime/one-box-alias';
 import { seeded } from '../drill-runner';
 import { CloudWatchEmulator } from '../emulator/cloudwatch';
 import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
@@ -58,6 +58,24 @@ describe('CloudFormation custom resource requests', () => {
     expect(stack.resource('Shift')?.properties.Version).toBe('1');
   });
 
+  test('the stack status DescribeStacks gives while requests run: the rollback Updates during UPDATE_ROLLBACK_IN_PROGRESS, then the clean-up of what the failed update created', async () => {
+    const { stack, handler } = stackWith();
+    expect(() => stack.describeStacks({ StackName: 'stack-id' })).toThrow('Stack with id stack-id does not exist');
+    await stack.update([shift('1', '1')], handler);
+    expect(stack.describeStacks({ StackName: 'stack-id' })).toEqual({ Stacks: [{ StackId: 'stack-id', StackStatus: 'CREATE_COMPLETE' }] });
+    const extra = { logicalId: 'Extra', type: 'Custom::Other', properties: { Name: 'x' } };
+    await stack.update([shift('2', '1'), extra], handler, 'Api: UPDATE_FAILED');
+    expect(stack.requests.map((r) => `${r.phase} ${r.event.RequestType} ${r.event.LogicalResourceId} ${r.stackStatus}`)).toEqual([
+      'UPDATE Create Shift CREATE_IN_PROGRESS',
+      'UPDATE Update Shift UPDATE_IN_PROGRESS',
+      'UPDATE Create Extra UPDATE_IN_PROGRESS',
+      'ROLLBACK Update Shift UPDATE_ROLLBACK_IN_PROGRESS',
+      'ROLLBACK Delete Extra UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+    ]);
+    expect(stack.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(() => stack.describeStacks({ StackName: 'another-stack' })).toThrow('Stack with id another-stack does not exist');
+  });
+
   test('a resource no longer in the template is deleted', async () => {
     const { stack, events, handler } = stackWith();
     await stack.update([shift('1', '1')], handler);
@@ -72,7 +90,9 @@ describe('the real alias-shift handler through a stack\'s life', () => {
     const lambda = new LambdaEmulator(() => new Date(T0));
     const client: LambdaSender = { send: async (command: any) => lambda.handle(String(command.constructor.name).replace(/Command$/, ''), command.input) };
     const stack = new CustomResourceStack('stack-id', () => new Date(T0));
-    const provider = (event: CustomResourceEvent) => handleOneBoxAlias(client, event as unknown as OneBoxAliasEvent, new Date(T0));
+    const cloudFormation = { send: async (command: any) => stack.describeStacks(command.input) } as unknown as CloudFormationSender;
+    const provider = (event: CustomResourceEvent) => handleOneBoxAlias(
+      { lambda: client, cloudFormation }, event as unknown as OneBoxAliasEvent, new Date(T0));
     const deploy = (version: string, weight: string) => stack.update([{
       logicalId: 'Shift', type: 'Custom::WavePipelinesAliasShift', properties: { FunctionName: 'fn', AliasName: 'live', Version: version, Weight: weight },
     }], provider);
@@ -94,6 +114,27 @@ describe('the real alias-shift handler through a stack\'s life', () => {
     expect(stack.requests.map((r) => `${r.event.RequestType} ${r.response?.PhysicalResourceId ?? r.error}`)).toEqual([
       'Create fn:live', 'Update fn:live', 'Update fn:live', 'Update fn:live', 'Delete fn:live',
     ]);
+    jest.restoreAllMocks();
+  });
+
+  test('a fleet stack update that fails after the alias moved: CloudFormation\'s rollback Update puts the one-box back', async () => {
+    const lambda = new LambdaEmulator(() => new Date(T0));
+    const stack = new CustomResourceStack('stack-id', () => new Date(T0));
+    const clients = {
+      lambda: { send: async (command: any) => lambda.handle(String(command.constructor.name).replace(/Command$/, ''), command.input) } as LambdaSender,
+      cloudFormation: { send: async (command: any) => stack.describeStacks(command.input) } as unknown as CloudFormationSender,
+    };
+    const provider = (event: CustomResourceEvent) => handleOneBoxAlias(clients, event as unknown as OneBoxAliasEvent, new Date(T0));
+    const deploy = (version: string, weight: string, laterFailure?: string) => stack.update([{
+      logicalId: 'Shift', type: 'Custom::WavePipelinesAliasShift', properties: { FunctionName: 'fn', AliasName: 'live', Version: version, Weight: weight },
+    }], provider, laterFailure);
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await deploy('1', '1');
+    await deploy('2', '0.1');
+    expect(await deploy('2', '1', 'Api: UPDATE_FAILED')).toEqual({ ok: false, reason: 'Api: UPDATE_FAILED' });
+    const alias = lambda.aliases.get('fn:live')!;
+    expect({ functionVersion: alias.functionVersion, weights: alias.weights }).toEqual({ functionVersion: '1', weights: { 2: 0.1 } });
+    expect(alias.description).toBe('cdk-wave-pipelines: a stack rollback undid the move from version 1 to version 2 at 2027-02-09T09:00:00Z');
     jest.restoreAllMocks();
   });
 });

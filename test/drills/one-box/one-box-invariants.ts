@@ -5,7 +5,11 @@
  * 1. Share: while a one-box deployment is the last that succeeded in its stack (a failed one rolls
  *    back to it), the version it deployed takes at most the one-box template's declared share of
  *    the alias (never its primary version), unless the alias did not exist before (the first
- *    release into a region: there is no one else to serve).
+ *    release into a region: there is no one else to serve). A state replaced within the millisecond
+ *    it began routed no request and is not counted: the emulated stack update is one step, so a
+ *    fleet deployment that fails after its alias shift moves the alias and has CloudFormation's
+ *    rollback put it back at the same instant. A rollback that leaves the alias moved shows as a
+ *    state that lasts, and is reported.
  * 2. Rejected stays out: a version whose one-box bake the controller rejected is never the
  *    alias's primary version, its release's fleet deployment never starts in that stage, and
  *    within 60 s of the rejection the alias routes nothing to it.
@@ -71,7 +75,9 @@ function shareBound(world: OneBoxWorld): string[] {
       const before = statesBetween(stack, from - 1, from)[0]?.state;
       // The same one-box deployed again on a version already serving everything moves nothing.
       if (before && before.functionVersion === d.version && Object.keys(before.weights).length === 0) return;
-      for (const { from: at, state, by } of statesBetween(stack, from, to)) {
+      const states = statesBetween(stack, from, to);
+      for (const [n, { from: at, state, by }] of states.entries()) {
+        if (states[n + 1]?.from === at) continue;
         const share = state.functionVersion === d.version ? 1 : state.weights[d.version] ?? 0;
         if (share > declared + 1e-9) {
           problems.push(`share: ${oneBox.id} (${d.revision}) deployed version ${d.version} at ${iso(from)}; from ${iso(Math.max(at, from))} the alias routed ${Math.round(share * 1000) / 10}% to it (${by}: version ${state.functionVersion}, weights ${JSON.stringify(state.weights)}), over the declared ${declared * 100}%`);

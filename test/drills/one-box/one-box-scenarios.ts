@@ -6,6 +6,7 @@
 import { aliasHistory, declaredShare } from './one-box-invariants';
 import { OneBoxDrill } from './one-box-runner';
 import { OneBoxWorld, ServiceStack } from './one-box-world';
+import { parseAliasMove } from '../../../lib/model/alias-move-record';
 import { GATE, parseGateToken } from '../../../lib/model/naming';
 import { ActionRun } from '../emulator/codepipeline';
 import { HOUR, MINUTE } from '../emulator/sim-clock';
@@ -227,24 +228,11 @@ export function oneBoxDrills(): OneBoxDrill[] {
       },
     },
     {
-      name: 'fleet stack update fails after the alias moved: CloudFormation rolls the alias shift back',
+      name: 'fleet stack update fails after the alias moved: CloudFormation rolls the alias shift back to the one-box',
       start: TUESDAY,
       hours: 12,
-      world: { failingUpdate: (_stack, targetId, revision) => (targetId === WAVE_1_FLEET && revision === RELEASE ? 'ApiDeployment: UPDATE_FAILED (drill: a resource after the alias shift fails)' : undefined) },
-      expect: (world) => {
-        const stack = wave1(world);
-        const problems: string[] = [];
-        const rollback = stack.customResources.requests.find((r) => r.phase === 'ROLLBACK');
-        if (rollback?.event.RequestType !== 'Update' || rollback.event.OldResourceProperties?.Weight !== '1' || rollback.event.ResourceProperties.Weight !== '0.1') {
-          problems.push(`CloudFormation's rollback sent ${JSON.stringify(rollback?.event)}, not an Update back from Weight 1 to 0.1`);
-        }
-        if (bakeRun(world, WAVE_1_FLEET)) problems.push('the fleet bake started though the fleet deployment failed');
-        return problems;
-      },
-      knownDefect: 'CloudFormation rolls a failed fleet deployment back by sending the alias-shift custom resource an Update with the one-box\'s '
-        + 'properties (Weight 0.1), but the handler cannot know which version customers were on before (it is read at deploy time and never '
-        + 'written anywhere), finds the alias all on the new version and leaves it there (decideAliasShift: NONE): every request stays on a '
-        + 'version only the one-box baked until the stage rollback redeploys the previous release',
+      world: { failingUpdate: failFleetOfRelease },
+      expect: (world) => fleetRolledBackExpectations(world),
     },
     {
       name: 'pre-production signals: a version bad in beta only leaves alpha\'s alarms alone',
@@ -266,6 +254,51 @@ export function oneBoxDrills(): OneBoxDrill[] {
       },
     },
   ];
+}
+
+/** A resource after the alias shift fails in the fleet's stack update of the release in wave 1. */
+export function failFleetOfRelease(_stack: ServiceStack, targetId: string, revision: string): string | undefined {
+  return targetId === WAVE_1_FLEET && revision === RELEASE ? 'ApiDeployment: UPDATE_FAILED (drill: a resource after the alias shift fails)' : undefined;
+}
+
+/**
+ * The failed fleet deployment's own checks: CloudFormation's rollback Update (sent while the stack
+ * is UPDATE_ROLLBACK_IN_PROGRESS) puts the alias back as the one-box left it, with a note that
+ * records no move, and only that request read the stack's status.
+ */
+export function fleetRolledBackExpectations(world: OneBoxWorld): string[] {
+  const stack = wave1(world);
+  const problems: string[] = [];
+  const rollback = stack.customResources.requests.find((r) => r.phase === 'ROLLBACK');
+  if (rollback?.event.RequestType !== 'Update' || rollback.event.OldResourceProperties?.Weight !== '1' || rollback.event.ResourceProperties.Weight !== '0.1'
+    || rollback.stackStatus !== 'UPDATE_ROLLBACK_IN_PROGRESS') {
+    return [`CloudFormation's rollback sent ${JSON.stringify(rollback?.event)} (stack ${rollback?.stackStatus}), not an Update back from Weight 1 to 0.1 during UPDATE_ROLLBACK_IN_PROGRESS`];
+  }
+  if (rollback.error) problems.push(`the handler failed CloudFormation's rollback Update: ${rollback.error}`);
+  if (bakeRun(world, WAVE_1_FLEET)) problems.push('the fleet bake started though the fleet deployment failed');
+  const version = world.versionOfRevision(stack, RELEASE)!;
+  const rolledBackAt = rollback.at.getTime();
+  const history = aliasHistory(stack);
+  const allOnNew = (h: (typeof history)[number]) => h.state.functionVersion === version && Object.keys(h.state.weights).length === 0;
+  const fleetMove = history.filter((h) => h.from <= rolledBackAt && allOnNew(h)).pop();
+  if (!fleetMove) problems.push(`the fleet deployment never moved all traffic to version ${version} before the rollback: the drill proves nothing`);
+  const oneBoxState = history.filter((h) => h.from < (fleetMove?.from ?? rolledBackAt)).pop()?.state;
+  const after = history.filter((h) => h.from <= rolledBackAt).pop();
+  const routing = (state?: { functionVersion: string; weights: Record<string, number> }) =>
+    state && JSON.stringify({ functionVersion: state.functionVersion, weights: state.weights });
+  if (!oneBoxState || oneBoxState.functionVersion === version || oneBoxState.weights[version] !== 0.1) {
+    problems.push(`before the fleet moved it the alias routed ${routing(oneBoxState)}, not 10% to version ${version}`);
+  } else if (routing(after?.state) !== routing(oneBoxState)) {
+    problems.push(`after CloudFormation's rollback the alias routes ${routing(after?.state)} (${after?.by}), not as the one-box left it: ${routing(oneBoxState)}`);
+  }
+  if (parseAliasMove(after?.state.description) !== undefined) {
+    problems.push(`after the rollback the alias's description "${after?.state.description}" still records a move a fleet rollback would act on`);
+  }
+  const reads = stack.handlerCalls.filter((c) => c.operation === 'DescribeStacks');
+  if (reads.length !== 1 || reads[0].at.getTime() !== rolledBackAt) {
+    problems.push(`the handler read the stack's status at ${reads.map((c) => iso(c.at.getTime())).join(', ') || 'no time'}; only CloudFormation's rollback Update (${iso(rolledBackAt)}) needs it`);
+  }
+  return problems;
 }
 
 /** The bad-version drill's own checks (also run by the drill that proves the invariants can fail). */

@@ -8,6 +8,7 @@
  * rollback are the real ones, as in every drill.
  */
 import * as path from 'path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { readTemplate, resolveService, ResolvedService } from './service-template';
 import { HealthManifest } from '../../../lib/model/health-manifest';
@@ -45,6 +46,8 @@ export interface OneBoxWorldOptions extends WorldOptions {
    * CloudFormation rolls the whole update back, the custom resource included.
    */
   readonly failingUpdate?: (stack: ServiceStack, targetId: string, revision: string) => string | undefined;
+  /** API operations the alias-shift handler's role is denied (e.g. `DescribeStacks`): they fail with AccessDeniedException. */
+  readonly handlerDenied?: string[];
 }
 
 export const HEALTHY: VersionBehaviour = { errorRate: 0, durationMs: 120 };
@@ -84,7 +87,7 @@ export interface ServiceStack {
   /** Whether this drill deployed it (its alarms are then evaluated from its traffic). */
   active: boolean;
   readonly deployments: StackDeployment[];
-  /** The Lambda API calls of the custom-resource handler. */
+  /** The AWS API calls of the custom-resource handler (Lambda, and CloudFormation's DescribeStacks). */
   readonly handlerCalls: Array<{ at: Date; operation: string; input: any; error?: string }>;
 }
 
@@ -353,21 +356,36 @@ export class OneBoxWorld extends World {
     return version;
   }
 
-  /** The REAL handler of the `LambdaOneBox` custom resource, with a Lambda client answered by the emulator. */
+  /**
+   * The REAL handler of the `LambdaOneBox` custom resource, with a Lambda client answered by the
+   * emulator and a CloudFormation client whose DescribeStacks answers with the stack's status.
+   */
   private async aliasShiftHandler(stack: ServiceStack, event: CustomResourceEvent) {
-    const client = new LambdaClient({ region: stack.region, credentials: { accessKeyId: 'EMULATED', secretAccessKey: 'emulated' } });
-    (client as { send: unknown }).send = async (command: any) => {
-      const operation = String(command.constructor.name).replace(/Command$/, '');
-      const call: { at: Date; operation: string; input: any; error?: string } = { at: this.clock.now(), operation, input: command.input };
-      stack.handlerCalls.push(call);
-      try {
-        return { $metadata: { httpStatusCode: 200 }, ...stack.services.lambda.handle(operation, command.input) };
-      } catch (err) {
-        call.error = err instanceof Error ? err.name : String(err);
-        throw err;
-      }
+    const credentials = { accessKeyId: 'EMULATED', secretAccessKey: 'emulated' };
+    const answered = <T extends { send: unknown }>(client: T, answer: (operation: string, input: any) => any): T => {
+      (client as { send: unknown }).send = async (command: any) => {
+        const operation = String(command.constructor.name).replace(/Command$/, '');
+        const call: { at: Date; operation: string; input: any; error?: string } = { at: this.clock.now(), operation, input: command.input };
+        stack.handlerCalls.push(call);
+        try {
+          if (this.oneBoxOptions.handlerDenied?.includes(operation)) {
+            throw Object.assign(new Error(`drills: the alias-shift handler's role may not call ${operation}`), { name: 'AccessDeniedException' });
+          }
+          return { $metadata: { httpStatusCode: 200 }, ...answer(operation, command.input) };
+        } catch (err) {
+          call.error = err instanceof Error ? err.name : String(err);
+          throw err;
+        }
+      };
+      return client;
     };
-    return handleOneBoxAlias(client, event as unknown as OneBoxAliasEvent, this.clock.now());
+    const lambda = answered(new LambdaClient({ region: stack.region, credentials }),
+      (operation, input) => stack.services.lambda.handle(operation, input));
+    const cloudFormation = answered(new CloudFormationClient({ region: stack.region, credentials }), (operation, input) => {
+      if (operation !== 'DescribeStacks') throw new Error(`drills: the alias-shift handler called CloudFormation ${operation}, which its role does not allow`);
+      return stack.customResources.describeStacks(input);
+    });
+    return handleOneBoxAlias({ lambda, cloudFormation }, event as unknown as OneBoxAliasEvent, this.clock.now());
   }
 }
 
