@@ -71,7 +71,7 @@ function approvedAt(run: ActionRun): Date {
 }
 
 /** Invariant 1. */
-function bakeApprovedWhileAlarmed(world: World, run: ActionRun, targetId: string): string[] {
+export function bakeApprovedWhileAlarmed(world: World, run: ActionRun, targetId: string): string[] {
   const t = world.target(targetId);
   const from = run.startedAt.getTime();
   const to = approvedAt(run).getTime();
@@ -91,12 +91,12 @@ function answeringCall(world: World, run: ActionRun) {
   return world.journal.calls.find((c) => c.operation === 'PutApprovalResult' && c.ok && c.input.token === run.token);
 }
 
-function rejectedByController(world: World, run: ActionRun): boolean {
+export function rejectedByController(world: World, run: ActionRun): boolean {
   return answeringCall(world, run)?.input.result.status === 'Rejected';
 }
 
 /** Invariant 5: the approving invocation read every part of the target's health signal, and nothing of it failed. */
-function unreadApproval(world: World, run: ActionRun, targetId: string): string[] {
+export function unreadApproval(world: World, run: ActionRun, targetId: string): string[] {
   const call = answeringCall(world, run);
   if (!call) return [`read: approval of ${targetId} at ${iso(approvedAt(run))} has no PutApprovalResult call in the journal`];
   const t = world.target(targetId);
@@ -105,7 +105,8 @@ function unreadApproval(world: World, run: ActionRun, targetId: string): string[
     ['ssm', 'GetParameter', (i) => i.Name === healthParameterName(world.plan.pipelineName, targetId)],
     ['cloudwatch', 'DescribeAlarms', (i) => (i.AlarmNames ?? []).includes(t.composite)],
     ...[t.composite, ...Object.values(t.metricAlarms)].map((name): [string, string, (input: any) => boolean] => ['cloudwatch', 'DescribeAlarmHistory', (i) => i.AlarmName === name]),
-    ['synthetics', 'GetCanaryRuns', (i) => i.Name === t.canary],
+    // A target without a canary (the ECS drill service) has no canary runs to read.
+    ...(t.canary ? [['synthetics', 'GetCanaryRuns', (i: any) => i.Name === t.canary] as [string, string, (input: any) => boolean]] : []),
   ];
   const problems: string[] = [];
   for (const [service, operation, matches] of needed) {
@@ -133,7 +134,7 @@ function signalOf(t: TargetResources, input: any): boolean {
 }
 
 /** Invariant 2, with an independent reading of each region's window. */
-function windowOpenedWrongly(world: World, run: ActionRun, key: string): string[] {
+export function windowOpenedWrongly(world: World, run: ActionRun, key: string): string[] {
   const at = approvedAt(run);
   const stage = world.plan.stages.find((s) => stageKey(s.name) === key);
   if (!stage) return [`window: gate ${key} opened at ${iso(at)} but the plan has no such stage`];
@@ -201,7 +202,7 @@ function statusAt(e: PipelineExecution, at: number): 'InProgress' | 'Done' {
 }
 
 /** Invariant 3, second half: a gate of a ROLLBACK execution (window, bake) is answered within the deadline. */
-function rollbackGatesWaited(world: World): string[] {
+export function rollbackGatesWaited(world: World): string[] {
   const end = world.clock.millis;
   return world.codePipeline.actionRuns
     .filter((r) => r.execution.type === 'ROLLBACK' && r.action.category === 'Approval')
