@@ -45,6 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-codepipeline',
     '@aws-sdk/client-ecs',
+    '@aws-sdk/client-elastic-load-balancing-v2@3.1142.0',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
