@@ -9,6 +9,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DeploymentTarget } from './deployment-target';
 import { DEFAULT_ONE_BOX_PERCENT, MAX_ONE_BOX_PERCENT } from './lambda-one-box';
+import { ReleaseMonitor } from './release-monitor';
 import { runtimeBundleDir } from './runtime-asset';
 
 /** Props of `EcsOneBox`. */
@@ -52,6 +53,11 @@ export interface EcsOneBoxProps {
  *
  * One-box signal: the one-box target group's metrics (`TargetGroup` dimension,
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
+ *
+ * Fast rollback: call `addToMonitor(oneBoxMonitor)` with the one-box target's `ReleaseMonitor`.
+ * When the one-box fails, its rollback sets the one-box target group's weight in the listener to 0
+ * within seconds (the fleet's group then takes every request), as the Lambda one-box's rollback
+ * resets its alias; the stage rollback then puts the one-box's previous task definition back.
  */
 export class EcsOneBox extends Construct {
   /** Weight of the one-box target group in the listener (the fleet's is 100 minus this). */
@@ -60,6 +66,8 @@ export class EcsOneBox extends Construct {
   public readonly fleetPin?: cdk.CustomResource;
 
   private readonly oneBoxTargetGroup: elbv2.IApplicationTargetGroup;
+  private readonly listener: elbv2.IApplicationListener;
+  private readonly target: DeploymentTarget;
 
   constructor(scope: Construct, id: string, props: EcsOneBoxProps) {
     super(scope, id);
@@ -69,6 +77,8 @@ export class EcsOneBox extends Construct {
     }
     this.oneBoxPercent = percent;
     this.oneBoxTargetGroup = props.oneBoxTargetGroup;
+    this.listener = props.listener;
+    this.target = props.target;
 
     props.listener.addAction('OneBoxWeights', {
       action: elbv2.ListenerAction.weightedForward([
@@ -114,6 +124,22 @@ export class EcsOneBox extends Construct {
       },
     });
     fleet.taskDefinition = this.fleetPin.getAttString('TaskDefinition');
+  }
+
+  /**
+   * Registers the listener with the one-box target's monitor: the one-box's rollback (the alarm
+   * rollback in this account and the release controller's) drains the one-box target group from
+   * it (weight 0) within seconds. Give the monitor of the region's one-box target, e.g.
+   * `regionTargets(target).oneBox`; a fleet monitor is refused (its rollback leaves the listener
+   * alone: by then the one-box runs the release the fleet rolls back, and the stage rollback puts
+   * the template back). Both targets of a region deploy the same stack, so create the one-box's
+   * monitor in it, next to this construct, and pass it here.
+   */
+  public addToMonitor(monitor: ReleaseMonitor): void {
+    if (monitor.target.region !== this.target.region || monitor.target.account !== this.target.account) {
+      throw new Error(`EcsOneBox(${this.node.path}).addToMonitor: the monitor of "${monitor.target.id}" is in ${monitor.target.account}/${monitor.target.region}, this one-box in ${this.target.account}/${this.target.region}; give the monitor of this region's one-box target`);
+    }
+    monitor.addWeightedListener(this.listener, this.oneBoxTargetGroup);
   }
 
   /** A metric of the one-box target group alone (e.g. `HTTPCode_Target_5XX_Count`, `TargetResponseTime`). */

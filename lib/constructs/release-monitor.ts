@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -137,6 +138,7 @@ export class ReleaseMonitor extends Construct {
   private readonly canaries: synthetics.Canary[];
   private readonly deploymentGroups: Array<{ applicationName: string; deploymentGroupName: string; arn: string }> = [];
   private readonly aliases: lambda.IAlias[] = [];
+  private readonly listeners: Array<{ listener: elbv2.IApplicationListener; oneBoxTargetGroup: elbv2.IApplicationTargetGroup }> = [];
   private readonly requests?: cloudwatch.IMetric;
 
   constructor(scope: Construct, id: string, props: ReleaseMonitorProps) {
@@ -346,6 +348,36 @@ export class ReleaseMonitor extends Construct {
     }));
   }
 
+  /**
+   * Drain a one-box's target group from a listener that forwards to it and the fleet's by weight
+   * (`EcsOneBox.addToMonitor` calls this): when the one-box fails, its rollback (the alarm rollback
+   * and the controller's) sets the group's weight in the listener's default forward action to 0
+   * within seconds, the other groups keeping theirs, long before the stage rollback's redeploy has
+   * replaced the one-box's tasks. One-box monitors only: a fleet's rollback leaves the listener alone.
+   */
+  public addWeightedListener(listener: elbv2.IApplicationListener, oneBoxTargetGroup: elbv2.IApplicationTargetGroup): void {
+    if (!this.target.isOneBox) {
+      throw new Error(`ReleaseMonitor(${this.node.path}).addWeightedListener: target "${this.target.id}" is a fleet; only a one-box's rollback drains its target group from the listener: call it on the one-box's monitor`);
+    }
+    this.listeners.push({ listener, oneBoxTargetGroup });
+    // Service authorization reference, Elastic Load Balancing V2
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html):
+    // DescribeListeners names no resource type, so it takes "*" (it only reads); ModifyListener is
+    // authorised on the listener's ARN.
+    if (this.listeners.length === 1) {
+      this.monitorRole.addToPolicy(new iam.PolicyStatement({
+        sid: 'DescribeListeners',
+        actions: ['elasticloadbalancing:DescribeListeners'],
+        resources: ['*'],
+      }));
+    }
+    this.monitorRole.addToPolicy(new iam.PolicyStatement({
+      sid: `DrainListener${this.listeners.length}`,
+      actions: ['elasticloadbalancing:ModifyListener'],
+      resources: [listener.listenerArn],
+    }));
+  }
+
   private trackGroup(applicationName: string, deploymentGroupName: string, arn: string) {
     this.deploymentGroups.push({ applicationName, deploymentGroupName, arn });
     const stack = cdk.Stack.of(this);
@@ -456,6 +488,9 @@ export class ReleaseMonitor extends Construct {
       canaryNames: this.canaries.map((c) => c.canaryName),
       deploymentGroups: this.deploymentGroups.map(({ applicationName, deploymentGroupName }) => ({ applicationName, deploymentGroupName })),
       aliases: this.aliases.map((a) => ({ functionName: a.version.lambda.functionName, aliasName: a.aliasName })),
+      ...(this.listeners.length > 0 ? {
+        listeners: this.listeners.map((l) => ({ listenerArn: l.listener.listenerArn, oneBoxTargetGroupArn: l.oneBoxTargetGroup.targetGroupArn })),
+      } : {}),
       ...(this.requests ? { requestMetric: requestMetricRef(this.requests) } : {}),
     };
   }

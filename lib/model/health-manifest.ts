@@ -17,6 +17,15 @@ export interface AliasRef {
   readonly aliasName: string;
 }
 
+/**
+ * A load balancer listener whose default action forwards to a one-box target group and the fleet's
+ * by weight (`EcsOneBox`): a one-box rollback sets the one-box group's weight to 0.
+ */
+export interface WeightedListenerRef {
+  readonly listenerArn: string;
+  readonly oneBoxTargetGroupArn: string;
+}
+
 /** One dimension of a CloudWatch metric. */
 export interface MetricDimensionRef {
   readonly name: string;
@@ -43,6 +52,11 @@ export interface HealthManifest {
   readonly deploymentGroups: DeploymentGroupRef[];
   /** Lambda aliases whose weighted routing is reset to the stable version when the target fails. */
   readonly aliases: AliasRef[];
+  /**
+   * Listeners whose one-box target group a one-box rollback drains (weight 0) within seconds;
+   * absent in manifests written before it existed, which is the same as none.
+   */
+  readonly listeners?: WeightedListenerRef[];
   /** The metric counting requests served by the new code, for `bake.minRequests`; absent = none. */
   readonly requestMetric?: RequestMetricRef;
 }

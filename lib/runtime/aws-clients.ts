@@ -17,6 +17,7 @@ import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import type * as CodeDeploySdk from '@aws-sdk/client-codedeploy';
 import type * as CodePipelineSdk from '@aws-sdk/client-codepipeline';
 import type * as EcsSdk from '@aws-sdk/client-ecs';
+import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as LambdaSdk from '@aws-sdk/client-lambda';
 import type * as SsmSdk from '@aws-sdk/client-ssm';
 import type * as StsSdk from '@aws-sdk/client-sts';
@@ -32,6 +33,7 @@ export const sdk = {
   codeDeploy: (): typeof CodeDeploySdk => require('@aws-sdk/client-codedeploy'),
   codePipeline: (): typeof CodePipelineSdk => require('@aws-sdk/client-codepipeline'),
   ecs: (): typeof EcsSdk => require('@aws-sdk/client-ecs'),
+  elbv2: (): typeof Elbv2Sdk => require('@aws-sdk/client-elastic-load-balancing-v2'),
   lambda: (): typeof LambdaSdk => require('@aws-sdk/client-lambda'),
   ssm: (): typeof SsmSdk => require('@aws-sdk/client-ssm'),
   sts: (): typeof StsSdk => require('@aws-sdk/client-sts'),
@@ -42,6 +44,7 @@ export const sdk = {
 type CloudWatchClient = CloudWatchSdk.CloudWatchClient;
 type CodeDeployClient = CodeDeploySdk.CodeDeployClient;
 type CodePipelineClient = CodePipelineSdk.CodePipelineClient;
+type ElasticLoadBalancingV2Client = Elbv2Sdk.ElasticLoadBalancingV2Client;
 type LambdaClient = LambdaSdk.LambdaClient;
 type SSMClient = SsmSdk.SSMClient;
 type STSClient = StsSdk.STSClient;
@@ -66,6 +69,8 @@ export interface TargetClients {
   readonly synthetics: SyntheticsClient;
   readonly codeDeploy: CodeDeployClient;
   readonly lambda: LambdaClient;
+  /** The one-box rollback of an ECS one-box drains its target group from the listener. */
+  readonly elbv2: ElasticLoadBalancingV2Client;
 }
 
 export interface TargetAccess {
@@ -134,7 +139,7 @@ function clientConfig(region: string, options: Pick<AwsClientFactoryOptions, 're
   };
 }
 
-/** The five target clients over one client configuration, each created on first read. */
+/** The target clients over one client configuration, each created on first read. */
 function targetClients(config: ReturnType<typeof clientConfig> & { credentials?: unknown }): TargetClients {
   return lazyClients<TargetClients>({
     ssm: () => new (sdk.ssm().SSMClient)(config as any),
@@ -142,6 +147,7 @@ function targetClients(config: ReturnType<typeof clientConfig> & { credentials?:
     synthetics: () => new (sdk.synthetics().SyntheticsClient)(config as any),
     codeDeploy: () => new (sdk.codeDeploy().CodeDeployClient)(config as any),
     lambda: () => new (sdk.lambda().LambdaClient)(config as any),
+    elbv2: () => new (sdk.elbv2().ElasticLoadBalancingV2Client)(config as any),
   });
 }
 

@@ -8,12 +8,13 @@
  */
 import type { DeploymentInfo, DeploymentStatus } from '@aws-sdk/client-codedeploy';
 import type { CodePipelineClient, PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
+import type { Action as ListenerAction } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ClientFactory, TargetClients, errorName, errorText, sdk } from './aws-clients';
 import { DecisionLogger, consoleDecisionLogger } from './decision-log';
 import { readHealthManifest } from './health-signal';
 import { DEPLOYMENT_LOOKBACK_DAYS, inFlightStatuses, isLaterVersion, newestAliasDeployment } from './stable-version';
 import { parseAliasMove } from '../model/alias-move-record';
-import { DeploymentGroupRef, HealthManifest } from '../model/health-manifest';
+import { DeploymentGroupRef, HealthManifest, WeightedListenerRef } from '../model/health-manifest';
 import { monitorRoleName, parseGateToken } from '../model/naming';
 import { PlannedTarget, ReleasePlan, TARGET_KIND, findTarget, planTargets } from '../model/plan';
 
@@ -36,7 +37,7 @@ export const ROLLBACK_ACTION = {
 } as const;
 
 export interface RollbackItem {
-  /** `HEALTH_MANIFEST`, `DEPLOYMENT_GROUP`, `DEPLOYMENT`, `ALIAS`, `GATE` or `PIPELINE_STAGE`. */
+  /** `HEALTH_MANIFEST`, `DEPLOYMENT_GROUP`, `DEPLOYMENT`, `ALIAS`, `LISTENER`, `GATE` or `PIPELINE_STAGE`. */
   readonly kind: string;
   /** e.g. `orders/orders-prod-fleet`, `d-8X1EXAMPLE`, `orders-api:live`, `Prod-Wave-1`. */
   readonly resource: string;
@@ -177,7 +178,8 @@ export async function rollbackTarget(
  * in-flight CodeDeploy deployments stopped with rollback, its aliases back on their stable version.
  * `movedSince` (the alarm rollback) leaves alone an alias that serves all traffic on a version it
  * was moved to before that instant: a release that old is no longer the one baking, and only the
- * pipeline knows whether it is still in flight.
+ * pipeline knows whether it is still in flight. A one-box also drains its target group from its
+ * weighted listeners (an ECS one-box): no request reaches its release within seconds.
  */
 export async function rollBackDeploymentsAndAliases(
   clients: TargetClients, manifest: HealthManifest, kind: string, now: Date, movedSince?: Date,
@@ -189,6 +191,11 @@ export async function rollBackDeploymentsAndAliases(
   const fleet = kind === TARGET_KIND.FLEET;
   for (const alias of manifest.aliases) {
     items.push(await restoreAlias(clients, manifest.deploymentGroups, alias.functionName, alias.aliasName, now, fleet, movedSince));
+  }
+  // Only a one-box drains: the fleet's deployment keeps the one-box's weight (the one-box runs the
+  // release by then too), and its stage rollback puts the template back.
+  if (kind === TARGET_KIND.ONE_BOX) {
+    for (const listener of manifest.listeners ?? []) items.push(await drainOneBox(clients, listener));
   }
   return items;
 }
@@ -258,6 +265,71 @@ async function stopDeployments(clients: TargetClients, applicationName: string, 
     }
   }
   return items;
+}
+
+/**
+ * Sets the one-box target group's weight to 0 in the listener's weighted forward default action,
+ * the others keeping theirs: the ECS one-box's equivalent of resetting an alias.
+ * DescribeListeners returns the default actions
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListeners.html);
+ * ModifyListener replaces a list property whole ("To add an item to a list, remove an item from a
+ * list, or update an item in a list, you must provide the entire list",
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListener.html),
+ * so every default action is sent back. A weight is 0 to 999
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupTuple.html);
+ * a forward whose weights are all 0 leaves no group to route to, so when the other groups all
+ * weigh 0 each takes the one-box's former weight instead.
+ */
+async function drainOneBox(clients: TargetClients, ref: WeightedListenerRef): Promise<RollbackItem> {
+  const { DescribeListenersCommand, ModifyListenerCommand } = sdk.elbv2();
+  const resource = ref.listenerArn;
+  const item = (action: string, detail: string): RollbackItem => ({ kind: 'LISTENER', resource, action, detail });
+  const group = ref.oneBoxTargetGroupArn;
+  try {
+    const listener = (await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [ref.listenerArn] }))).Listeners?.[0];
+    if (!listener) return item(ROLLBACK_ACTION.ERROR, 'DescribeListeners returned no such listener; is the health manifest of this stack?');
+    const actions = listener.DefaultActions ?? [];
+    const forward = actions.find((a) => a.Type === 'forward' && a.ForwardConfig?.TargetGroups?.some((g) => g.TargetGroupArn === group));
+    if (!forward) {
+      return item(ROLLBACK_ACTION.NONE, `the default action forwards to no target group ${group}; no request reaches the one-box through this listener`);
+    }
+    const groups = forward.ForwardConfig!.TargetGroups!;
+    // An omitted weight is 1 in a forward to several groups (CfnListener TargetGroupTuple, and the CDK's default).
+    const weight = (g: { Weight?: number }) => g.Weight ?? 1;
+    const oneBoxWeight = weight(groups.find((g) => g.TargetGroupArn === group)!);
+    if (oneBoxWeight === 0) return item(ROLLBACK_ACTION.NONE, `the one-box target group ${group} already weighs 0: no request reaches it`);
+    const others = groups.filter((g) => g.TargetGroupArn !== group);
+    if (others.length === 0) {
+      return item(ROLLBACK_ACTION.ERROR, `the default action forwards to the one-box target group ${group} alone; weight 0 would leave no group to route to: forward to the fleet's target group too`);
+    }
+    const othersAllZero = others.every((g) => weight(g) === 0);
+    const drained = groups.map((g) => ({
+      TargetGroupArn: g.TargetGroupArn,
+      Weight: g.TargetGroupArn === group ? 0 : othersAllZero ? oneBoxWeight : weight(g),
+    }));
+    const defaultActions = actions.map((a): ListenerAction => (a === forward ? withForward(a, drained) : resendable(a)));
+    await clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: ref.listenerArn, DefaultActions: defaultActions }));
+    const now = drained.map((g) => `${g.TargetGroupArn} ${g.Weight}`).join(', ');
+    return item(ROLLBACK_ACTION.RESET, `the one-box target group ${group} weighed ${oneBoxWeight}; now 0, no new request reaches it (weights: ${now})`);
+  } catch (err) {
+    return item(ROLLBACK_ACTION.ERROR, `cannot drain the one-box target group ${group}: ${errorText(err)}`);
+  }
+}
+
+/** The forward action with new weights; `TargetGroupArn` dropped, as it names a single group only. */
+function withForward(action: ListenerAction, groups: Array<{ TargetGroupArn?: string; Weight: number }>): ListenerAction {
+  const { TargetGroupArn: _single, ...rest } = action;
+  return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups: groups } };
+}
+
+/**
+ * An action as DescribeListeners returned it, fit to send back: DescribeListeners does not return an
+ * OIDC client secret, and ModifyListener then needs `UseExistingClientSecret`
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateOidcActionConfig.html).
+ */
+function resendable(action: ListenerAction): ListenerAction {
+  if (!action.AuthenticateOidcConfig || action.AuthenticateOidcConfig.ClientSecret) return action;
+  return { ...action, AuthenticateOidcConfig: { ...action.AuthenticateOidcConfig, UseExistingClientSecret: true } };
 }
 
 /** Why a listed deployment must not be stopped, or `undefined` when it should be. */

@@ -117,6 +117,19 @@ function badTaskDefinition(name: string, options: { afterMinutes?: number; setup
   };
 }
 
+/** The first ModifyListener of the wave-1 one-box's rollback: seconds after its health alarm, by which role, the weights it set. */
+function drainOf(world: EcsWorld): { seconds: number; by: string; weights: string } | undefined {
+  const composite = world.target(WAVE_1_ONE_BOX).composite;
+  const alarm = world.alarmChanges.find((c) => c.alarmName === composite && c.newState === 'ALARM');
+  const call = world.journal.calls.find((c) => c.service === 'elbv2' && c.operation === 'ModifyListener' && c.ok);
+  if (!alarm || !call) return undefined;
+  const weights = (call.input.DefaultActions as any[]).flatMap((a) => a.ForwardConfig?.TargetGroups ?? [])
+    .map((g: any) => `${String(g.TargetGroupArn).split('/')[1]} ${g.Weight}`).join(', ');
+  const by = world.alarmRollbacks.some((r) => r.report?.items.some((i) => i.kind === 'LISTENER' && i.action === 'RESET' && r.at.getTime() === call.at.getTime()))
+    ? 'the alarm rollback' : 'the release controller';
+  return { seconds: Math.round((call.at.getTime() - alarm.at.getTime()) / 1000), by, weights };
+}
+
 /** Fleet bake and one-box bake both approved, else why not. */
 function bothApproved(world: EcsWorld, revision = RELEASE): string[] {
   if (approved(world, WAVE_1_ONE_BOX, revision) && approved(world, WAVE_1_FLEET, revision)) return [];
@@ -191,9 +204,20 @@ export function ecsDrills(): EcsDrill[] {
         const stack = wave1(world);
         const from = Math.ceil((run.lastStatusChange.getTime() + 60_000) / MINUTE) * MINUTE;
         const late = stack.traffic!.served(undefined, from, world.clock.millis, (td) => world.releaseOf(stack, td) === RELEASE);
-        return late.requests === 0 ? [] : [`from ${iso(from)}, a minute after the rejection, ${late.requests} requests still reached r2 (${late.errors} of them 5XX)`];
+        const problems = late.requests === 0 ? [] : [`from ${iso(from)}, a minute after the rejection, ${late.requests} requests still reached r2 (${late.errors} of them 5XX)`];
+        // Stronger than the release's requests: the one-box target group itself takes none.
+        const oneBoxGroup = stack.deployed!.services.find((s) => s.serviceName === ONE_BOX_SERVICE)!.targetGroupFullName;
+        const toOneBox = stack.traffic!.served(oneBoxGroup, from, world.clock.millis);
+        if (toOneBox.requests > 0) problems.push(`from ${iso(from)} the one-box target group still took ${toOneBox.requests} requests`);
+        const drain = drainOf(world);
+        if (!drain) problems.push('no ModifyListener drained the one-box target group');
+        else if (drain.seconds > 60) problems.push(`the one-box target group was drained ${drain.seconds} s after the one-box health alarm; it should be within 60 s`);
+        return problems;
       },
-      knownDefect: 'the ECS one-box has no fast rollback: the only move is the stage rollback\'s redeploy, a stack update and a rolling replacement of the one-box task (212 s from the alarm here), while the one-box keeps its 10% of the requests; the Lambda one-box resets its alias within seconds. A fast path would set the one-box target group\'s listener weight to 0 (elasticloadbalancing:ModifyListener) from the rollback, with the listener in the health manifest',
+      summary: (world) => {
+        const drain = drainOf(world);
+        return drain ? `the one-box target group's weight set to 0 by ${drain.by} ${drain.seconds} s after the one-box health alarm; weights then ${drain.weights}` : 'no drain';
+      },
     },
     {
       name: 'minRequests, 20 requests a minute: the one-box bake holds past its 30 minutes until the one-box target group counted 100 requests',

@@ -52,7 +52,9 @@ export class EcsDrillServiceStage extends cdk.Stage {
     }
     const targets = regionTargets(target);
     if (targets.oneBox) {
-      new ReleaseMonitor(stack, 'OneBoxMonitor', { target: targets.oneBox, alarms: oneBoxAlarms, requests: oneBox.metricOneBoxRequests() });
+      const oneBoxMonitor = new ReleaseMonitor(stack, 'OneBoxMonitor', { target: targets.oneBox, alarms: oneBoxAlarms, requests: oneBox.metricOneBoxRequests() });
+      // The one-box's rollback drains its target group from the listener within seconds.
+      oneBox.addToMonitor(oneBoxMonitor);
     }
     new ReleaseMonitor(stack, 'FleetMonitor', { target: targets.fleet, alarms: fleetAlarms, requests: lb.metrics.requestCount() });
   }

@@ -53,6 +53,9 @@ export interface ResolvedEcsStack {
   readonly loadBalancerFullName: string;
   /** The listener's default forward action. */
   readonly forward: Array<{ targetGroupFullName: string; weight: number }>;
+  /** The listener's ARN and its default actions as the template declares them (the API's shape). */
+  readonly listenerArn: string;
+  readonly defaultActions: any[];
   readonly fleetPins: DesiredCustomResource[];
   /** ARNs on which the fleet pin handler's role may call ecs:DescribeServices. */
   readonly describeServicesGrants: string[];
@@ -74,7 +77,7 @@ export function resolveEcsStack(template: any, values: EcsDeploymentValues): Res
   const [, taskDefinition] = one('AWS::ECS::TaskDefinition');
   const [clusterId] = one('AWS::ECS::Cluster');
   const [lbId] = one('AWS::ElasticLoadBalancingV2::LoadBalancer');
-  const [, listener] = one('AWS::ElasticLoadBalancingV2::Listener');
+  const [listenerId, listener] = one('AWS::ElasticLoadBalancingV2::Listener');
   const forwardAction = (listener.Properties.DefaultActions as any[]).find((a) => a.Type === 'forward');
   if (!forwardAction?.ForwardConfig) throw new Error(`drills: the listener of ${values.stackName} has no weighted forward action`);
   const fullNameOfGroup = (arn: string) => arn.split(':').pop()!;
@@ -142,6 +145,8 @@ export function resolveEcsStack(template: any, values: EcsDeploymentValues): Res
     forward: (forwardAction.ForwardConfig.TargetGroups as any[]).map((g) => ({
       targetGroupFullName: fullNameOfGroup(String(resolve(g.TargetGroupArn))), weight: Number(g.Weight ?? 1),
     })),
+    listenerArn: String(resolve({ Ref: listenerId })),
+    defaultActions: resolve(listener.Properties.DefaultActions),
     fleetPins,
     describeServicesGrants,
     alarms,

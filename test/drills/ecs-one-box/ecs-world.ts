@@ -21,7 +21,7 @@ import { TargetServices } from '../emulator/client-factory';
 import { ActionRun } from '../emulator/codepipeline';
 import { CustomResourceEvent, CustomResourceStack } from '../emulator/custom-resource';
 import { EcsEmulator, TaskDefinitionRecord } from '../emulator/ecs';
-import { LoadBalancerTraffic, TaskBehaviour } from '../emulator/elbv2';
+import { ListenerEmulator, LoadBalancerTraffic, TaskBehaviour } from '../emulator/elbv2';
 import { AlarmDefinition, answerGetMetricData, DatapointSource, evaluateAlarm } from '../emulator/metric-alarm-evaluation';
 import { MINUTE } from '../emulator/sim-clock';
 import { readTemplate } from '../one-box/service-template';
@@ -84,6 +84,8 @@ export interface EcsStack {
   readonly customResources: CustomResourceStack;
   readonly alarms: Map<string, AlarmDefinition>;
   traffic?: LoadBalancerTraffic;
+  /** The listener's default actions as the template last deployed declared them (JSON). */
+  listenerTemplate?: string;
   readonly deploymentLog: EcsStackDeployment[];
 }
 
@@ -169,6 +171,17 @@ export class EcsWorld extends World {
     };
   }
 
+  /** The account's services, with its load balancers' listeners. */
+  protected override servicesOf(account: string, region: string): TargetServices {
+    const services = super.servicesOf(account, region) as TargetServices & { elbv2?: ListenerEmulator };
+    services.elbv2 ??= new ListenerEmulator(() => this.clock.millis);
+    return services;
+  }
+
+  listenersOf(stack: EcsStack): ListenerEmulator {
+    return stack.services.elbv2!;
+  }
+
   private ecsOf(account: string, region: string): EcsEmulator {
     this.ecsByRegion ??= new Map();
     const key = `${account}/${region}`;
@@ -216,13 +229,21 @@ export class EcsWorld extends World {
       stack.ecs.deploy(resolved.clusterName, service.serviceName, service.taskDefinition(), service.desiredCount, longAgo);
     }
     stack.createdAt = longAgo;
-    this.applyResources(stack, resolved);
+    this.applyResources(stack, resolved, longAgo);
   }
 
   /** Alarms, composite alarms, health manifests and the listener of a deployment (an alarm keeps its state). */
-  private applyResources(stack: EcsStack, resolved: ResolvedEcsStack): void {
+  private applyResources(stack: EcsStack, resolved: ResolvedEcsStack, listenerFrom = this.clock.millis): void {
     stack.deployed = resolved;
     stack.createdAt ??= this.clock.millis;
+    // CloudFormation updates a resource only when its template properties changed: a listener
+    // whose declared actions are the same keeps the weights a ModifyListener gave it (drift).
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+    const listenerTemplate = JSON.stringify(resolved.defaultActions);
+    if (stack.listenerTemplate !== listenerTemplate) {
+      this.listenersOf(stack).put(resolved.listenerArn, resolved.defaultActions, listenerFrom);
+      stack.listenerTemplate = listenerTemplate;
+    }
     stack.traffic ??= this.trafficOf(stack, resolved.loadBalancerFullName);
     const cw = stack.services.cloudWatch;
     const at = this.clock.now();
@@ -260,11 +281,13 @@ export class EcsWorld extends World {
         // Both templates declare the same listener: the one deployed last answers for the past too.
         const deployed = stack.deployed;
         if (!deployed || stack.createdAt === undefined || at < stack.createdAt) return [];
-        return deployed.forward.map((g) => {
-          const service = deployed.services.find((s) => s.targetGroupFullName === g.targetGroupFullName)!;
+        // The weights in force at `at`: the template's, or a rollback's ModifyListener since.
+        return this.listenersOf(stack).forwardAt(deployed.listenerArn, at).map((g) => {
+          const fullName = g.targetGroupArn.split(':').pop()!;
+          const service = deployed.services.find((s) => s.targetGroupFullName === fullName)!;
           const record = stack.ecs.service(deployed.clusterName, service.serviceName);
           const servingAt = (t: number) => (record ? stack.ecs.servingAt(record, t) : undefined);
-          return { fullName: g.targetGroupFullName, weight: g.weight, servingAt };
+          return { fullName, weight: g.weight, servingAt };
         });
       },
       requestsPerMinute: (start) => perMinute(stack, start),

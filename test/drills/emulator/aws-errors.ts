@@ -52,6 +52,8 @@ export const ACCESS_DENIED_ERROR: Record<string, string> = {
   ssm: 'AccessDeniedException',
   lambda: 'AccessDeniedException',
   synthetics: 'AccessDeniedException',
+  // Elastic Load Balancing's Query API answers a denied call with AccessDenied.
+  elbv2: 'AccessDenied',
   sts: 'AccessDenied',
 };
 

@@ -8,6 +8,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -16,6 +17,7 @@ import { ACCESS_DENIED_ERROR, awsError } from './aws-errors';
 import { CloudWatchEmulator } from './cloudwatch';
 import { CodeDeployEmulator } from './codedeploy';
 import { CodePipelineEmulator } from './codepipeline';
+import { ListenerEmulator } from './elbv2';
 import { LambdaEmulator } from './lambda';
 import { SsmEmulator } from './ssm';
 import { StsEmulator } from './sts';
@@ -29,6 +31,8 @@ export interface TargetServices {
   readonly synthetics: SyntheticsEmulator;
   readonly codeDeploy: CodeDeployEmulator;
   readonly lambda: LambdaEmulator;
+  /** Listeners of the account and Region (the ECS drills register theirs). */
+  readonly elbv2?: ListenerEmulator;
 }
 
 export interface Call {
@@ -71,7 +75,7 @@ export interface InvocationContext {
 }
 
 const IAM_PREFIX: Record<string, string> = {
-  codepipeline: 'codepipeline', ssm: 'ssm', sts: 'sts', cloudwatch: 'cloudwatch', synthetics: 'synthetics', codedeploy: 'codedeploy', lambda: 'lambda',
+  codepipeline: 'codepipeline', ssm: 'ssm', sts: 'sts', cloudwatch: 'cloudwatch', synthetics: 'synthetics', codedeploy: 'codedeploy', lambda: 'lambda', elbv2: 'elasticloadbalancing',
 };
 
 /** Shared by every container of the controller: what was called, and the faults in force. */
@@ -197,6 +201,10 @@ export class EmulatedClientFactory implements ClientFactory {
       synthetics: answered(new SyntheticsClient(config), via('synthetics', (op, input) => services.synthetics.handle(op, input))),
       codeDeploy: answered(new CodeDeployClient(config), via('codedeploy', (op, input) => services.codeDeploy.handle(op, input))),
       lambda: answered(new LambdaClient(config), via('lambda', (op, input) => services.lambda.handle(op, input))),
+      elbv2: answered(new ElasticLoadBalancingV2Client(config), via('elbv2', (op, input) => {
+        if (!services.elbv2) throw new Error(`emulator: no load balancer in ${access.account}/${access.region}`);
+        return services.elbv2.handle(op, input);
+      })),
     };
     this.targets.set(key, clients);
     return clients;

@@ -21,6 +21,7 @@
  * once it is over; a request to a target group with no serving target is an ELB 503, counted in
  * no target metric.
  */
+import { awsError, unimplemented } from './aws-errors';
 import { MINUTE } from './sim-clock';
 
 /** How the tasks of a task definition answer. */
@@ -180,4 +181,93 @@ function pickByWeight(groups: WeightedTargetGroup[], draw: number): WeightedTarg
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+/** A target group of a forward action and its weight. */
+export interface ForwardWeight {
+  readonly targetGroupArn: string;
+  readonly weight: number;
+}
+
+interface ListenerState {
+  /** The default actions as set, newest last, each from its instant on. */
+  readonly history: Array<{ readonly from: number; readonly defaultActions: any[] }>;
+}
+
+/**
+ * The listeners of an account and Region: their default actions, as CloudFormation creates or
+ * updates them and as `ModifyListener` changes them, with the instant of every change, so requests
+ * are routed by the weights in force when they arrive.
+ *
+ * - DescribeListeners returns each listener's default actions; an unknown ARN is `ListenerNotFound`.
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListeners.html
+ * - ModifyListener replaces the properties given, a list property whole; the others stay.
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListener.html
+ * - A target group's weight is 0 to 999.
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupTuple.html
+ *
+ * Choices where the documentation is silent: a change applies to requests from the instant it is
+ * made; a forward whose weights are all 0 is refused (`InvalidConfigurationRequest`), as it names
+ * no group to route to.
+ */
+export class ListenerEmulator {
+  private readonly listeners = new Map<string, ListenerState>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** CloudFormation created or updated the listener with these default actions (at `from`, default now). */
+  put(listenerArn: string, defaultActions: any[], from = this.now()): void {
+    const state = this.listeners.get(listenerArn) ?? { history: [] };
+    state.history.push({ from, defaultActions: structuredClone(defaultActions) });
+    this.listeners.set(listenerArn, state);
+  }
+
+  /** The weighted forward of the listener's default actions at `at` (empty before it existed). */
+  forwardAt(listenerArn: string, at: number): ForwardWeight[] {
+    const history = this.listeners.get(listenerArn)?.history ?? [];
+    const actions = [...history].reverse().find((h) => h.from <= at)?.defaultActions ?? [];
+    const forward = actions.find((a) => a.Type === 'forward');
+    if (!forward) return [];
+    const groups = (forward.ForwardConfig?.TargetGroups as any[] | undefined)
+      ?? (forward.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
+    return groups.map((g) => ({ targetGroupArn: String(g.TargetGroupArn), weight: Number(g.Weight ?? 1) }));
+  }
+
+  handle(operation: string, input: any): any {
+    switch (operation) {
+      case 'DescribeListeners': {
+        const arns: string[] = input.ListenerArns ?? [];
+        if (arns.length === 0) throw unimplemented('elbv2', 'DescribeListeners by load balancer');
+        return { Listeners: arns.map((arn) => ({ ListenerArn: arn, DefaultActions: structuredClone(this.current(arn)) })) };
+      }
+      case 'ModifyListener': {
+        const arn = String(input.ListenerArn);
+        this.current(arn);
+        if (input.DefaultActions) {
+          for (const action of input.DefaultActions as any[]) {
+            const groups = (action.ForwardConfig?.TargetGroups ?? []) as any[];
+            for (const g of groups) {
+              const weight = Number(g.Weight ?? 1);
+              if (!(Number.isInteger(weight) && weight >= 0 && weight <= 999)) {
+                throw awsError('ValidationError', `weight ${g.Weight} of target group ${g.TargetGroupArn} is not between 0 and 999`, 400);
+              }
+            }
+            if (groups.length > 0 && groups.every((g) => Number(g.Weight ?? 1) === 0)) {
+              throw awsError('InvalidConfigurationRequest', 'a forward action needs a target group of nonzero weight', 400);
+            }
+          }
+          this.put(arn, input.DefaultActions);
+        }
+        return { Listeners: [{ ListenerArn: arn, DefaultActions: structuredClone(this.current(arn)) }] };
+      }
+      default:
+        throw unimplemented('elbv2', operation);
+    }
+  }
+
+  private current(listenerArn: string): any[] {
+    const history = this.listeners.get(listenerArn)?.history;
+    if (!history?.length) throw awsError('ListenerNotFound', `One or more listeners not found: ${listenerArn}`, 400);
+    return history[history.length - 1].defaultActions;
+  }
 }
