@@ -216,7 +216,9 @@ export function ecsDrills(): EcsDrill[] {
       },
       summary: (world) => {
         const drain = drainOf(world);
-        return drain ? `the one-box target group's weight set to 0 by ${drain.by} ${drain.seconds} s after the one-box health alarm; weights then ${drain.weights}` : 'no drain';
+        const alarmRollback = world.alarmRollbacks.filter((r) => r.targetId === WAVE_1_ONE_BOX)
+          .map((r) => `${iso(r.at.getTime())} ${r.error ?? r.report?.items.filter((i) => i.kind === 'LISTENER').map((i) => `${i.action}: ${i.detail}`).join('; ')}`);
+        return `${drain ? `the one-box target group's weight set to 0 by ${drain.by} ${drain.seconds} s after the one-box health alarm; weights then ${drain.weights}` : 'no drain'}; alarm rollback: ${alarmRollback.join(' | ') || 'none'}`;
       },
     },
     {
