@@ -64,6 +64,8 @@ export async function readManifest(clients: TargetClients, pipelineName: string,
   for (const field of ['alarmNames', 'canaryNames', 'deploymentGroups', 'aliases'] as const) {
     if (!Array.isArray(manifest?.[field])) problems.push(`${field} is not a list`);
   }
+  // Optional: manifests written before the ECS one-box drain have none.
+  if (manifest?.listeners !== undefined && !Array.isArray(manifest.listeners)) problems.push('listeners is not a list');
   if (problems.length > 0) {
     throw new SignalUnreadableError(`health parameter ${name} in ${location}`, `${problems.join(', ')}; redeploy the ReleaseMonitor with this version of cdk-wave-pipelines`);
   }

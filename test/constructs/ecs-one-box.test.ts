@@ -2,10 +2,11 @@
 // one-box and the fleet target of a region. Weighted forward:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html
 import * as cdk from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { EcsOneBox } from '../../lib';
+import { EcsOneBox, ReleaseMonitor } from '../../lib';
 import { pipelineApp, PREPROD_ACCOUNT, PROD_ACCOUNT } from '../fixtures/apps';
 import { CommonSetupFactory } from '../fixtures/services';
 
@@ -74,4 +75,57 @@ test('a fleet service without a fixed name is refused with the fix', () => {
   const target = { id: 'prod-wave-1-eu-west-1-onebox', kind: 'ONE_BOX', isOneBox: true, stageName: 'Prod-Wave-1', stageKind: 'PRODUCTION', account: PROD_ACCOUNT, region: 'eu-west-1', pipelineName: 'orders', pipelineAccount: '1', pipelineRegion: 'us-east-1' };
   expect(() => new EcsOneBox(stack, 'Release', { target, cluster, fleetService, fleetTargetGroup: group(), oneBoxTargetGroup: group(), listener }))
     .toThrow("has no fixed serviceName; the one-box deployment reads the fleet service by name: give it serviceName: 'orders-fleet'");
+});
+
+describe('fast rollback: the one-box monitor drains the one-box target group from the listener', () => {
+  // Both templates deploy the same stack, so both carry the one-box's monitor.
+  const policies = (t: Template) => byType(t, 'AWS::IAM::Policy').flatMap(([, r]) => r.Properties.PolicyDocument.Statement as any[]);
+  /** The manifest parameter's `Fn::Join` parts. */
+  const manifestOf = (t: Template, targetId: string): any[] => {
+    const [, parameter] = byType(t, 'AWS::SSM::Parameter').find(([, r]) => JSON.stringify(r.Properties.Name).includes(targetId))!;
+    return parameter.Properties.Value['Fn::Join'][1];
+  };
+  /** The value following a JSON key in the parts, e.g. the `Ref` after `"listenerArn":"`. */
+  const after = (parts: any[], key: string) => parts[parts.findIndex((p) => typeof p === 'string' && p.endsWith(`"${key}":"`)) + 1];
+
+  test.each([['one-box', oneBox], ['fleet', fleet]])('%s template: the one-box monitor role may describe listeners and modify this listener only', (_name, stack) => {
+    const t = stack.template as Template;
+    const [[listenerId]] = byType(t, 'AWS::ElasticLoadBalancingV2::Listener');
+    const statements = policies(t);
+    // Service authorization reference: DescribeListeners has no resource type ("*"); ModifyListener
+    // is authorised on the listener.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+    expect(statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('elasticloadbalancing:')))).toEqual([
+      { Sid: 'DescribeListeners', Effect: 'Allow', Action: 'elasticloadbalancing:DescribeListeners', Resource: '*' },
+      { Sid: 'DrainListener1', Effect: 'Allow', Action: 'elasticloadbalancing:ModifyListener', Resource: { Ref: listenerId } },
+    ]);
+  });
+
+  test('the one-box manifest names the listener and the one-box target group; the fleet manifest none', () => {
+    const t = oneBox.template as Template;
+    const [[listenerId]] = byType(t, 'AWS::ElasticLoadBalancingV2::Listener');
+    const [[oneBoxGroupId]] = byType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter(([id]) => id.startsWith('OneBoxGroup'));
+    const parts = manifestOf(t, 'prod-wave-1-eu-west-1-onebox');
+    expect(after(parts, 'listenerArn')).toEqual({ Ref: listenerId });
+    expect(after(parts, 'oneBoxTargetGroupArn')).toEqual({ Ref: oneBoxGroupId });
+    expect(JSON.stringify(manifestOf(t, 'prod-wave-1-eu-west-1-fleet'))).not.toContain('listeners');
+  });
+
+  test('a fleet monitor is refused, with the fix', () => {
+    const stack = new cdk.Stack(new cdk.App(), 'S', { env: { account: PROD_ACCOUNT, region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const cluster = new ecs.Cluster(stack, 'C', { vpc });
+    const task = new ecs.FargateTaskDefinition(stack, 'T');
+    task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('nginx') });
+    const fleetService = new ecs.FargateService(stack, 'Fleet', { cluster, taskDefinition: task, serviceName: 'shop-fleet' });
+    const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc }).addListener('L', { port: 80, open: false });
+    const fleetTarget = { id: 'prod-wave-1-eu-west-1-fleet', kind: 'FLEET', isOneBox: false, stageName: 'Prod-Wave-1', stageKind: 'PRODUCTION', account: PROD_ACCOUNT, region: 'eu-west-1', pipelineName: 'orders', pipelineAccount: '1', pipelineRegion: 'us-east-1' };
+    const release = new EcsOneBox(stack, 'Release', {
+      target: fleetTarget, cluster, fleetService, listener,
+      fleetTargetGroup: new elbv2.ApplicationTargetGroup(stack, 'G1', { vpc, port: 80 }),
+      oneBoxTargetGroup: new elbv2.ApplicationTargetGroup(stack, 'G2', { vpc, port: 80 }),
+    });
+    const monitor = new ReleaseMonitor(stack, 'FleetMonitor', { target: fleetTarget, alarms: [new cloudwatch.Alarm(stack, 'A', { metric: release.metricOneBoxErrors(), threshold: 1, evaluationPeriods: 1 })] });
+    expect(() => release.addToMonitor(monitor)).toThrow('target "prod-wave-1-eu-west-1-fleet" is a fleet; only a one-box\'s rollback drains its target group from the listener: call it on the one-box\'s monitor');
+  });
 });
