@@ -16,6 +16,8 @@ const WAVE_1 = 'Prod-Wave-1';
 /** Tuesday 9 February 2027, 07:00 UTC, as the Lambda one-box drills. */
 const TUESDAY = '2027-02-09T07:00:00Z';
 const RELEASE = 'r2';
+/** The release after r2 (a fix). */
+const NEXT = 'r3';
 const ONE_BOX_WEIGHT = 0.1;
 const MIN_REQUESTS = 100;
 
@@ -220,6 +222,35 @@ export function ecsDrills(): EcsDrill[] {
           .map((r) => `${iso(r.at.getTime())} ${r.error ?? r.report?.items.filter((i) => i.kind === 'LISTENER').map((i) => `${i.action}: ${i.detail}`).join('; ')}`);
         return `${drain ? `the one-box target group's weight set to 0 by ${drain.by} ${drain.seconds} s after the one-box health alarm; weights then ${drain.weights}` : 'no drain'}; alarm rollback: ${alarmRollback.join(' | ') || 'none'}`;
       },
+    },
+    {
+      ...badTaskDefinition('after a drained rollback, the next release\'s one-box takes its share again'),
+      setup: (world) => {
+        // A fix, r3, released 10 minutes after wave 1's stage rollback of r2 completed.
+        world.when((change) => change.executionType === 'ROLLBACK' && change.state === 'SUCCEEDED' && change.run.stageName === WAVE_1,
+          () => world.clock.after(10 * MINUTE, 'the fix is released', () => {
+            world.release();
+          }), false);
+      },
+      hours: 24,
+      until: (world) => lastBake(world, WAVE_1_ONE_BOX, NEXT)?.status === 'Succeeded' || lastBake(world, WAVE_1_ONE_BOX, NEXT)?.status === 'Failed',
+      expect: (world) => {
+        const run = lastBake(world, WAVE_1_ONE_BOX, NEXT);
+        if (run?.status !== 'Succeeded') return [`the one-box bake of ${NEXT} ended ${run?.status ?? 'never started'}; it should be approved`];
+        const stack = wave1(world);
+        const oneBoxGroup = stack.deployed!.services.find((s) => s.serviceName === ONE_BOX_SERVICE)!.targetGroupFullName;
+        const bake = stack.traffic!.served(oneBoxGroup, run.startedAt.getTime(), run.lastStatusChange.getTime());
+        const all = stack.traffic!.served(undefined, run.startedAt.getTime(), run.lastStatusChange.getTime());
+        const share = bake.requests / all.requests;
+        return Math.abs(share - ONE_BOX_WEIGHT) > 0.03 ? [`the one-box took ${bake.requests} of ${all.requests} requests (${(share * 100).toFixed(1)}%) during the bake of ${NEXT}, not about ${ONE_BOX_WEIGHT * 100}%`] : [];
+      },
+      summary: (world) => {
+        const run = lastBake(world, WAVE_1_ONE_BOX, NEXT);
+        const stack = wave1(world);
+        const forward = stack.services.elbv2!.forwardAt(stack.deployed!.listenerArn, world.clock.millis).map((g) => `${g.targetGroupArn.split('/')[1]} ${g.weight}`).join(', ');
+        return `one-box bake of ${NEXT} ${run?.status ?? 'never started'}; listener weights at the end: ${forward}`;
+      },
+      knownDefect: 'CloudFormation updates a resource only when its template changed, and the listener\'s template is the same in every deployment: the weight 0 the rollback set stays (drift) through the stage rollback and the next release, whose one-box then takes no request and its request-count bake cannot pass. A fix restores the one-box weight in the next one-box deployment (e.g. the fleet pin custom resource, which runs in every one-box deployment, resets the listener), once the one-box runs a release that was not rejected',
     },
     {
       name: 'minRequests, 20 requests a minute: the one-box bake holds past its 30 minutes until the one-box target group counted 100 requests',
