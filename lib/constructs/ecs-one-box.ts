@@ -27,6 +27,12 @@ export interface EcsOneBoxProps {
   readonly fleetTargetGroup: elbv2.IApplicationTargetGroup;
   /** Target group of the one-box service (its tasks only): the one-box's own metrics. */
   readonly oneBoxTargetGroup: elbv2.IApplicationTargetGroup;
+  /**
+   * The one-box service. When given, the one-box deployment gives the one-box target group its
+   * weight back only once this service is steady on the new task definition (see `addToMonitor`).
+   * @default - the weight is given back while the one-box service is still being updated
+   */
+  readonly oneBoxService?: ecs.BaseService;
   /** The listener customers reach; its default action forwards to both target groups by weight. */
   readonly listener: elbv2.ApplicationListener;
   /**
@@ -97,6 +103,7 @@ export class EcsOneBox extends Construct {
     props.fleetService.taskDefinition.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);
 
     if (!props.target.isOneBox) return;
+    this.restoreWeights(props, percent);
     const onEvent = new lambda.Function(this, 'PinHandler', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
@@ -124,6 +131,44 @@ export class EcsOneBox extends Construct {
       },
     });
     fleet.taskDefinition = this.fleetPin.getAttString('TaskDefinition');
+  }
+
+  /**
+   * Gives the one-box target group its weight back in every one-box deployment. A one-box rollback
+   * sets it to 0 with ModifyListener, and CloudFormation does not undo that: it updates a resource
+   * only when its template changed
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html),
+   * and the listener's is the same in every deployment. This call is keyed by the new task
+   * definition, so it runs again whenever the one-box deployment changes it (a new release, and
+   * the stage rollback that puts the previous one back), after the one-box service is steady when
+   * `oneBoxService` is given. Only the one-box template has it; the fleet deployment leaves the
+   * weights as they are.
+   */
+  private restoreWeights(props: EcsOneBoxProps, percent: number): void {
+    const forward = {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: props.fleetTargetGroup.targetGroupArn, Weight: 100 - percent },
+          { TargetGroupArn: props.oneBoxTargetGroup.targetGroupArn, Weight: percent },
+        ],
+      },
+    };
+    const call: cr.AwsSdkCall = {
+      service: 'ElasticLoadBalancingV2',
+      action: 'ModifyListener',
+      parameters: { ListenerArn: props.listener.listenerArn, DefaultActions: [forward] },
+      physicalResourceId: cr.PhysicalResourceId.of(props.fleetService.taskDefinition.taskDefinitionArn),
+    };
+    const restore = new cr.AwsCustomResource(this, 'OneBoxWeight', {
+      onUpdate: call,
+      // ModifyListener is authorised on the listener (service authorization reference,
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.listener.listenerArn] }),
+      installLatestAwsSdk: false,
+      logGroup: new logs.LogGroup(this, 'OneBoxWeightLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY }),
+    });
+    if (props.oneBoxService) restore.node.addDependency(props.oneBoxService);
   }
 
   /**

@@ -207,10 +207,14 @@ export function ecsDrills(): EcsDrill[] {
         const from = Math.ceil((run.lastStatusChange.getTime() + 60_000) / MINUTE) * MINUTE;
         const late = stack.traffic!.served(undefined, from, world.clock.millis, (td) => world.releaseOf(stack, td) === RELEASE);
         const problems = late.requests === 0 ? [] : [`from ${iso(from)}, a minute after the rejection, ${late.requests} requests still reached r2 (${late.errors} of them 5XX)`];
-        // Stronger than the release's requests: the one-box target group itself takes none.
+        // Stronger than the release's requests: the one-box target group itself takes none until the
+        // stage rollback's redeploy has its service steady on r1 again (EcsOneBox then gives the weight back).
         const oneBoxGroup = stack.deployed!.services.find((s) => s.serviceName === ONE_BOX_SERVICE)!.targetGroupFullName;
-        const toOneBox = stack.traffic!.served(oneBoxGroup, from, world.clock.millis);
-        if (toOneBox.requests > 0) problems.push(`from ${iso(from)} the one-box target group still took ${toOneBox.requests} requests`);
+        const redeploy = stack.deploymentLog.find((d) => d.targetId === WAVE_1_ONE_BOX && d.revision !== RELEASE && d.at.getTime() > run.lastStatusChange.getTime());
+        if (!redeploy) problems.push('the stage rollback never redeployed the one-box');
+        const drainedUntil = Math.floor((redeploy?.doneAt ?? world.clock.millis) / MINUTE) * MINUTE;
+        const toOneBox = stack.traffic!.served(oneBoxGroup, from, drainedUntil);
+        if (toOneBox.requests > 0) problems.push(`from ${iso(from)} to ${iso(drainedUntil)} the one-box target group still took ${toOneBox.requests} requests`);
         const drain = drainOf(world);
         if (!drain) problems.push('no ModifyListener drained the one-box target group');
         else if (drain.seconds > 60) problems.push(`the one-box target group was drained ${drain.seconds} s after the one-box health alarm; it should be within 60 s`);
@@ -224,7 +228,7 @@ export function ecsDrills(): EcsDrill[] {
       },
     },
     {
-      ...badTaskDefinition('after a drained rollback, the next release\'s one-box takes its share again'),
+      ...badTaskDefinition('after a drained rollback, the next release\'s one-box takes its share again: the one-box deployment gives the weight back (CloudFormation leaves the drained listener as it is)'),
       setup: (world) => {
         // A fix, r3, released 10 minutes after wave 1's stage rollback of r2 completed.
         world.when((change) => change.executionType === 'ROLLBACK' && change.state === 'SUCCEEDED' && change.run.stageName === WAVE_1,
@@ -250,7 +254,6 @@ export function ecsDrills(): EcsDrill[] {
         const forward = stack.services.elbv2!.forwardAt(stack.deployed!.listenerArn, world.clock.millis).map((g) => `${g.targetGroupArn.split('/')[1]} ${g.weight}`).join(', ');
         return `one-box bake of ${NEXT} ${run?.status ?? 'never started'}; listener weights at the end: ${forward}`;
       },
-      knownDefect: 'CloudFormation updates a resource only when its template changed, and the listener\'s template is the same in every deployment: the weight 0 the rollback set stays (drift) through the stage rollback and the next release, whose one-box then takes no request and its request-count bake cannot pass. A fix restores the one-box weight in the next one-box deployment (e.g. the fleet pin custom resource, which runs in every one-box deployment, resets the listener), once the one-box runs a release that was not rejected',
     },
     {
       name: 'minRequests, 20 requests a minute: the one-box bake holds past its 30 minutes until the one-box target group counted 100 requests',

@@ -37,7 +37,7 @@ export class EcsDrillServiceStage extends cdk.Stage {
     const listener = lb.addListener('Http', { port: 80, open: false });
     const fleetGroup = new elbv2.ApplicationTargetGroup(stack, 'FleetGroup', { vpc, port: 80, targetType: elbv2.TargetType.IP, targets: [fleetService] });
     const oneBoxGroup = new elbv2.ApplicationTargetGroup(stack, 'OneBoxGroup', { vpc, port: 80, targetType: elbv2.TargetType.IP, targets: [oneBoxService] });
-    const oneBox = new EcsOneBox(stack, 'Release', { target, cluster, fleetService, fleetTargetGroup: fleetGroup, oneBoxTargetGroup: oneBoxGroup, listener });
+    const oneBox = new EcsOneBox(stack, 'Release', { target, cluster, fleetService, fleetTargetGroup: fleetGroup, oneBoxTargetGroup: oneBoxGroup, oneBoxService, listener });
 
     const errors = new cloudwatch.Alarm(stack, 'Errors', { metric: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT), threshold: 5, evaluationPeriods: 1 });
     const oneBoxErrors = new cloudwatch.Alarm(stack, 'OneBoxErrors', { metric: oneBox.metricOneBoxErrors(), threshold: 2, evaluationPeriods: 1 });

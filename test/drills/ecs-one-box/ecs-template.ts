@@ -57,6 +57,13 @@ export interface ResolvedEcsStack {
   readonly listenerArn: string;
   readonly defaultActions: any[];
   readonly fleetPins: DesiredCustomResource[];
+  /**
+   * `Custom::AWS` resources (aws-cdk-lib `AwsCustomResource`): the SDK call each makes on create
+   * and update, as the JSON string the template gives its provider.
+   */
+  readonly sdkCalls: Array<{ readonly logicalId: string; readonly create: string; readonly update: string }>;
+  /** ARNs on which some role of the stack may call elasticloadbalancing:ModifyListener. */
+  readonly modifyListenerGrants: string[];
   /** ARNs on which the fleet pin handler's role may call ecs:DescribeServices. */
   readonly describeServicesGrants: string[];
   readonly alarms: ResolvedEcsAlarm[];
@@ -100,9 +107,10 @@ export function resolveEcsStack(template: any, values: EcsDeploymentValues): Res
     for (const [k, v] of Object.entries(r.Properties ?? {})) properties[k] = String(resolve(v));
     return { logicalId, type: r.Type as string, properties };
   });
-  const describeServicesGrants = of('AWS::IAM::Policy').flatMap(([, r]) => (r.Properties.PolicyDocument.Statement as any[])
-    .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('ecs:DescribeServices'))
+  const grantsOf = (action: string) => of('AWS::IAM::Policy').flatMap(([, r]) => (r.Properties.PolicyDocument.Statement as any[])
+    .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))
     .flatMap((s) => [s.Resource].flat().map((x: unknown) => String(resolve(x)))));
+  const describeServicesGrants = grantsOf('ecs:DescribeServices');
 
   const alarms = of('AWS::CloudWatch::Alarm').map(([logicalId, r]) => {
     const p = r.Properties;
@@ -148,6 +156,10 @@ export function resolveEcsStack(template: any, values: EcsDeploymentValues): Res
     listenerArn: String(resolve({ Ref: listenerId })),
     defaultActions: resolve(listener.Properties.DefaultActions),
     fleetPins,
+    sdkCalls: of('Custom::AWS').map(([logicalId, r]) => ({
+      logicalId, create: String(resolve(r.Properties.Create ?? r.Properties.Update)), update: String(resolve(r.Properties.Update ?? r.Properties.Create)),
+    })),
+    modifyListenerGrants: grantsOf('elasticloadbalancing:ModifyListener'),
     describeServicesGrants,
     alarms,
     composites,

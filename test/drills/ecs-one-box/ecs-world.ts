@@ -86,6 +86,8 @@ export interface EcsStack {
   traffic?: LoadBalancerTraffic;
   /** The listener's default actions as the template last deployed declared them (JSON). */
   listenerTemplate?: string;
+  /** The SDK call of each `Custom::AWS` resource as last deployed, by logical ID (absent: the resource does not exist). */
+  readonly sdkCalls: Map<string, string>;
   readonly deploymentLog: EcsStackDeployment[];
 }
 
@@ -149,6 +151,7 @@ export class EcsWorld extends World {
         targets: [],
         customResources: new CustomResourceStack(`arn:aws:cloudformation:${target.region}:${target.account}:stack/${stackName}/emulated`, () => this.clock.now()),
         alarms: new Map(),
+        sdkCalls: new Map(),
         deploymentLog: [],
       };
       this.ecsStacks.set(key, stack);
@@ -390,11 +393,39 @@ export class EcsWorld extends World {
         doneAt = Math.max(doneAt, stack.ecs.deploy(resolved.clusterName, service.serviceName, to, service.desiredCount));
       }
       this.applyResources(stack, resolved);
+      this.runSdkCalls(stack, resolved, doneAt);
       this.evaluateAlarms(stack.account, stack.region);
       deployment = { ...base, ok: true, doneAt, serviceChanges };
     }
     stack.deploymentLog.push(deployment);
     return deployment;
+  }
+
+  /**
+   * `AwsCustomResource`s (`Custom::AWS`): CloudFormation sends Create for a new one and Update when
+   * its properties changed, and Delete for one the template no longer has; the provider makes the
+   * call of the request (create or update) with the SDK. EcsOneBox's weight reset, after the
+   * services it depends on are steady (`doneAt`), is the only one the drills' stack has; its
+   * ModifyListener runs against the listener emulator under the grants of the stack's roles.
+   * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources.AwsCustomResource.html
+   */
+  private runSdkCalls(stack: EcsStack, resolved: ResolvedEcsStack, doneAt: number): void {
+    const present = new Set(resolved.sdkCalls.map((c) => c.logicalId));
+    for (const logicalId of [...stack.sdkCalls.keys()]) if (!present.has(logicalId)) stack.sdkCalls.delete(logicalId);
+    for (const resource of resolved.sdkCalls) {
+      const before = stack.sdkCalls.get(resource.logicalId);
+      const json = before === undefined ? resource.create : resource.update;
+      if (before === json) continue;
+      stack.sdkCalls.set(resource.logicalId, json);
+      const call = JSON.parse(json);
+      if (call.service !== 'ElasticLoadBalancingV2' || call.action !== 'ModifyListener') throw new Error(`drills: unimplemented Custom::AWS call ${call.service}.${call.action}`);
+      this.clock.at(doneAt, `${stack.stackName} ${resource.logicalId} ModifyListener`, () => {
+        if (!resolved.modifyListenerGrants.includes(call.parameters.ListenerArn)) {
+          throw new Error(`drills: ${resource.logicalId} may not call elasticloadbalancing:ModifyListener on ${call.parameters.ListenerArn}`);
+        }
+        this.listenersOf(stack).handle('ModifyListener', call.parameters);
+      });
+    }
   }
 
   /** The REAL handler of `EcsOneBox`'s fleet pin, with an ECS client answered by the emulator under the handler role's grants. */
