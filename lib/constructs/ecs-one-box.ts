@@ -162,9 +162,13 @@ export class EcsOneBox extends Construct {
     };
     const restore = new cr.AwsCustomResource(this, 'OneBoxWeight', {
       onUpdate: call,
-      // ModifyListener is authorised on the listener (service authorization reference,
-      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.listener.listenerArn] }),
+      // ModifyListener is authorised on the listener, under the prefix elasticloadbalancing (service
+      // authorization reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html);
+      // fromSdkCalls would derive "elasticloadbalancingv2:ModifyListener", an action that does not exist.
+      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
+        actions: ['elasticloadbalancing:ModifyListener'],
+        resources: [props.listener.listenerArn],
+      })]),
       installLatestAwsSdk: false,
       logGroup: new logs.LogGroup(this, 'OneBoxWeightLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.DESTROY }),
     });

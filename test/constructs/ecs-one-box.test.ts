@@ -79,7 +79,8 @@ test('a fleet service without a fixed name is refused with the fix', () => {
 
 describe('fast rollback: the one-box monitor drains the one-box target group from the listener', () => {
   // Both templates deploy the same stack, so both carry the one-box's monitor.
-  const policies = (t: Template) => byType(t, 'AWS::IAM::Policy').flatMap(([, r]) => r.Properties.PolicyDocument.Statement as any[]);
+  const policies = (t: Template) => byType(t, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('OneBoxMonitorMonitorRole'))
+    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as any[]);
   /** The manifest parameter's `Fn::Join` parts. */
   const manifestOf = (t: Template, targetId: string): any[] => {
     const [, parameter] = byType(t, 'AWS::SSM::Parameter').find(([, r]) => JSON.stringify(r.Properties.Name).includes(targetId))!;
@@ -128,4 +129,19 @@ describe('fast rollback: the one-box monitor drains the one-box target group fro
     const monitor = new ReleaseMonitor(stack, 'FleetMonitor', { target: fleetTarget, alarms: [new cloudwatch.Alarm(stack, 'A', { metric: release.metricOneBoxErrors(), threshold: 1, evaluationPeriods: 1 })] });
     expect(() => release.addToMonitor(monitor)).toThrow('target "prod-wave-1-eu-west-1-fleet" is a fleet; only a one-box\'s rollback drains its target group from the listener: call it on the one-box\'s monitor');
   });
+});
+
+test('the one-box deployment gives the one-box target group its weight back (ModifyListener keyed by the new task definition); the fleet deployment does not', () => {
+  const calls = (t: Template) => byType(t, 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties.Create));
+  const [create] = calls(oneBox.template);
+  expect(create).toContain('\\"action\\":\\"ModifyListener\\"');
+  expect(create).toMatch(/\\"Weight\\":90.*\\"Weight\\":10/);
+  // The physical ID is the task definition: a new one (a release, or the stage rollback's) runs the call again.
+  expect(create).toMatch(/\\"physicalResourceId\\":\{\\"id\\":\\"","?\{"Ref":"Task/);
+  expect(calls(fleet.template)).toEqual([]);
+  // The provider's own role, under the IAM prefix of ELB v2 (elasticloadbalancing, not elasticloadbalancingv2):
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+  const [[listenerId]] = byType(oneBox.template, 'AWS::ElasticLoadBalancingV2::Listener');
+  const [[, policy]] = byType(oneBox.template, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('ReleaseOneBoxWeight'));
+  expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Action: 'elasticloadbalancing:ModifyListener', Effect: 'Allow', Resource: { Ref: listenerId } }]);
 });

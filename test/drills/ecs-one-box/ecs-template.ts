@@ -159,12 +159,27 @@ export function resolveEcsStack(template: any, values: EcsDeploymentValues): Res
     sdkCalls: of('Custom::AWS').map(([logicalId, r]) => ({
       logicalId, create: String(resolve(r.Properties.Create ?? r.Properties.Update)), update: String(resolve(r.Properties.Update ?? r.Properties.Create)),
     })),
-    modifyListenerGrants: grantsOf('elasticloadbalancing:ModifyListener'),
+    modifyListenerGrants: sdkCallGrants(resources, 'elasticloadbalancing:ModifyListener', resolve),
     describeServicesGrants,
     alarms,
     composites,
     parameters: of('AWS::SSM::Parameter').map(([, r]) => ({ name: String(resolve(r.Properties.Name)), value: String(resolve(r.Properties.Value)) })),
   };
+}
+
+/**
+ * Resources on which the role of the `Custom::AWS` provider function may call `action`: the
+ * policies attached to the role of the function its ServiceToken names (the monitor roles' grants
+ * do not count: the custom resource does not run as them).
+ */
+function sdkCallGrants(resources: Record<string, any>, action: string, resolve: (v: unknown) => any): string[] {
+  const providers = Object.values(resources).filter((r) => r.Type === 'Custom::AWS').map((r) => r.Properties.ServiceToken?.['Fn::GetAtt']?.[0]);
+  const roles = new Set(providers.map((fn) => resources[fn]?.Properties?.Role?.['Fn::GetAtt']?.[0]).filter(Boolean));
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as any[]).some((role) => roles.has(role?.Ref)))
+    .flatMap((r) => (r.Properties.PolicyDocument.Statement as any[]))
+    .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))
+    .flatMap((s) => [s.Resource].flat().map((x: unknown) => String(resolve(x))));
 }
 
 function resolveValue(value: unknown, resources: Record<string, any>, values: EcsDeploymentValues): any {
