@@ -122,7 +122,10 @@ describe('fast rollback: the one-box monitor drains the one-box target group fro
     const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc }).addListener('L', { port: 80, open: false });
     const fleetTarget = { id: 'prod-wave-1-eu-west-1-fleet', kind: 'FLEET', isOneBox: false, stageName: 'Prod-Wave-1', stageKind: 'PRODUCTION', account: PROD_ACCOUNT, region: 'eu-west-1', pipelineName: 'orders', pipelineAccount: '1', pipelineRegion: 'us-east-1' };
     const release = new EcsOneBox(stack, 'Release', {
-      target: fleetTarget, cluster, fleetService, listener,
+      target: fleetTarget,
+      cluster,
+      fleetService,
+      listener,
       fleetTargetGroup: new elbv2.ApplicationTargetGroup(stack, 'G1', { vpc, port: 80 }),
       oneBoxTargetGroup: new elbv2.ApplicationTargetGroup(stack, 'G2', { vpc, port: 80 }),
     });

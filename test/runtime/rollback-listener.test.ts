@@ -29,7 +29,8 @@ const manifest: HealthManifest = {
 };
 
 function listenerWith(defaultActions: Action[]) {
-  elbv2.on(DescribeListenersCommand, { ListenerArns: [LISTENER] }).resolves({ Listeners: [{ ListenerArn: LISTENER, DefaultActions: defaultActions }] });
+  elbv2.on(DescribeListenersCommand, { ListenerArns: [LISTENER] })
+    .resolves({ Listeners: [{ ListenerArn: LISTENER, DefaultActions: defaultActions }] });
   elbv2.on(ModifyListenerCommand).resolves({});
 }
 
@@ -45,13 +46,16 @@ beforeEach(() => elbv2.reset());
 describe('one-box rollback drains the one-box target group from its listener', () => {
   test('weight 10 -> 0, the fleet keeps its 90, every other default action sent back as it was', async () => {
     const authenticate: Action = {
-      Type: 'authenticate-oidc', Order: 0,
+      Type: 'authenticate-oidc',
+      Order: 0,
       AuthenticateOidcConfig: { Issuer: 'https://idp.example.com', AuthorizationEndpoint: 'https://idp.example.com/a', TokenEndpoint: 'https://idp.example.com/t', UserInfoEndpoint: 'https://idp.example.com/u', ClientId: 'shop' },
     };
     listenerWith([authenticate, weighted(90, 10)]);
     const items = await drain();
     expect(items).toEqual([{
-      kind: 'LISTENER', resource: LISTENER, action: 'RESET',
+      kind: 'LISTENER',
+      resource: LISTENER,
+      action: 'RESET',
       detail: `the one-box target group ${ONE_BOX} weighed 10; now 0, no new request reaches it (weights: ${FLEET} 90, ${ONE_BOX} 0)`,
     }]);
     expect(elbv2).toHaveReceivedCommandTimes(ModifyListenerCommand, 1);
@@ -86,7 +90,9 @@ describe('one-box rollback drains the one-box target group from its listener', (
     listenerWith([{ Type: 'forward', TargetGroupArn: FLEET, ForwardConfig: { TargetGroups: [{ TargetGroupArn: FLEET, Weight: 1 }] } }]);
     const [item] = await drain();
     expect(item).toEqual({
-      kind: 'LISTENER', resource: LISTENER, action: 'NONE',
+      kind: 'LISTENER',
+      resource: LISTENER,
+      action: 'NONE',
       detail: `the default action forwards to no target group ${ONE_BOX}; no request reaches the one-box through this listener`,
     });
     expect(elbv2).not.toHaveReceivedCommand(ModifyListenerCommand);
@@ -105,7 +111,9 @@ describe('one-box rollback drains the one-box target group from its listener', (
     elbv2.on(ModifyListenerCommand).rejects(Object.assign(new Error('User is not authorized to perform: elasticloadbalancing:ModifyListener'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     const [item] = await drain();
     expect(item).toEqual({
-      kind: 'LISTENER', resource: LISTENER, action: 'ERROR',
+      kind: 'LISTENER',
+      resource: LISTENER,
+      action: 'ERROR',
       detail: `cannot drain the one-box target group ${ONE_BOX}: AccessDenied: User is not authorized to perform: elasticloadbalancing:ModifyListener`,
     });
   });

@@ -210,7 +210,8 @@ export function ecsDrills(): EcsDrill[] {
         // Stronger than the release's requests: the one-box target group itself takes none until the
         // stage rollback's redeploy has its service steady on r1 again (EcsOneBox then gives the weight back).
         const oneBoxGroup = stack.deployed!.services.find((s) => s.serviceName === ONE_BOX_SERVICE)!.targetGroupFullName;
-        const redeploy = stack.deploymentLog.find((d) => d.targetId === WAVE_1_ONE_BOX && d.revision !== RELEASE && d.at.getTime() > run.lastStatusChange.getTime());
+        const redeploy = stack.deploymentLog
+          .find((d) => d.targetId === WAVE_1_ONE_BOX && d.revision !== RELEASE && d.at.getTime() > run.lastStatusChange.getTime());
         if (!redeploy) problems.push('the stage rollback never redeployed the one-box');
         const drainedUntil = Math.floor((redeploy?.doneAt ?? world.clock.millis) / MINUTE) * MINUTE;
         const toOneBox = stack.traffic!.served(oneBoxGroup, from, drainedUntil);

@@ -157,7 +157,9 @@ export function resolveEcsStack(template: any, values: EcsDeploymentValues): Res
     defaultActions: resolve(listener.Properties.DefaultActions),
     fleetPins,
     sdkCalls: of('Custom::AWS').map(([logicalId, r]) => ({
-      logicalId, create: String(resolve(r.Properties.Create ?? r.Properties.Update)), update: String(resolve(r.Properties.Update ?? r.Properties.Create)),
+      logicalId,
+      create: String(resolve(r.Properties.Create ?? r.Properties.Update)),
+      update: String(resolve(r.Properties.Update ?? r.Properties.Create)),
     })),
     modifyListenerGrants: sdkCallGrants(resources, 'elasticloadbalancing:ModifyListener', resolve),
     describeServicesGrants,
