@@ -101,6 +101,7 @@ export class EcsOneBox extends Construct {
     // The fleet runs the previous revision during a one-box bake; CloudFormation would deregister
     // it when the revision is replaced. Kept, it stays ACTIVE for the fleet and for a rollback.
     props.fleetService.taskDefinition.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);
+    pinFamily(props.fleetService.taskDefinition);
 
     if (!props.target.isOneBox) return;
     this.restoreWeights(props, percent);
@@ -206,4 +207,23 @@ export class EcsOneBox extends Construct {
   public metricOneBoxErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metricOneBox('HTTPCode_Target_5XX_Count', props);
   }
+}
+
+/**
+ * A task definition without a family of its own gets CDK's, which is derived from its construct
+ * path, stage included: the one-box and the fleet deployment of the same stack would name different
+ * families, and `Family` is an update that requires replacement
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html),
+ * so every deployment, even of an unchanged release, would register a new revision and roll every
+ * task. The family is taken from the stack's name (shared by both deployments) and the path inside
+ * the stack instead. A family you set yourself is left alone.
+ */
+function pinFamily(taskDefinition: ecs.TaskDefinition): void {
+  const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+  if (cfn.family !== cdk.Names.uniqueId(taskDefinition)) return;
+  const stack = cdk.Stack.of(taskDefinition);
+  if (cdk.Token.isUnresolved(stack.stackName)) return;
+  const inside = taskDefinition.node.scopes.slice(taskDefinition.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
+  // Up to 255 letters, numbers, hyphens and underscores (the same page).
+  cfn.family = [stack.stackName, ...inside].join('-').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
 }

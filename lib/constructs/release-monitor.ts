@@ -443,6 +443,25 @@ export class ReleaseMonitor extends Construct {
     return problems;
   }
 
+  /**
+   * Whether every datapoint the health signal could produce comes from a metric that AWS reports
+   * only when it is nonzero: then a healthy target produces none during its bake, and a bake with
+   * `noData: FAIL` fails. Application Load Balancer `HTTPCode_*` counts have the reporting
+   * criterion "There is a nonzero value"
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
+   * A canary's alarm (its metric is reported on every run), a composite or imported alarm, or any
+   * other metric makes the answer false.
+   * @internal
+   */
+  public _watchesOnlyNonzeroMetrics(): boolean {
+    if (this.canaries.length > 0 || this.alarms.length === 0) return false;
+    return this.alarms.every((alarm) => {
+      const metric = alarm instanceof cloudwatch.Alarm ? alarm.metric : undefined;
+      const stat = metric?.toMetricConfig().metricStat;
+      return stat !== undefined && stat.namespace === 'AWS/ApplicationELB' && /^HTTPCode_/.test(stat.metricName);
+    });
+  }
+
   /** Upper bound of the manifest's size once names are resolved. */
   private manifestSizeEstimate(): number {
     return this.estimate(this.manifest());

@@ -302,6 +302,15 @@ export class WavePipeline extends Construct {
     if ((target.bake.minRequests ?? 0) > 0 && monitors.some((m) => !m.countsRequests)) {
       problems.push({ path: where, message: `the bake of "${target.id}" waits for ${target.bake.minRequests} requests (bake.minRequests), but its ReleaseMonitor has no request metric; pass requests: the metric counting requests to the new code (e.g. LambdaOneBox.metricInvocationsOfNewVersion())` });
     }
+    if (target.bake.minutes > 0 && target.bake.noData === 'FAIL' && monitors.some((m) => m._watchesOnlyNonzeroMetrics())) {
+      problems.push({
+        path: where,
+        message: `every alarm of the ReleaseMonitor of "${target.id}" watches a load balancer HTTPCode_* count, which AWS reports only when it is nonzero: `
+          + `a healthy target produces no datapoint during its ${target.bake.minutes}-minute bake, and with noData FAIL (the default) the bake fails; `
+          + 'also watch a metric reported whenever requests flow (an alarm on TargetResponseTime, e.g. EcsOneBox.metricOneBox(\'TargetResponseTime\')), '
+          + 'add a canary, or set bake.noData: \'PASS_WITH_WARNING\'',
+      });
+    }
     if (target.bake.minutes > 0 && monitors.length === 0) {
       problems.push({ path: where, message: `has no ReleaseMonitor for target "${target.id}", so its ${target.bake.minutes}-minute bake would have nothing to watch; add new ReleaseMonitor(stack, 'Monitor', { target, alarms: [...] }) to one of its stacks` });
     }

@@ -14,8 +14,15 @@ type Resource = { Type: string; Properties?: any; DeletionPolicy?: string };
 type Template = { Resources: Record<string, Resource> };
 
 const { pipeline } = pipelineApp({
-  preProduction: [{ name: 'beta', account: PREPROD_ACCOUNT, regions: ['us-west-2'], bake: { minutes: 15 } }],
-  production: { account: PROD_ACCOUNT, waves: [{ regions: ['eu-west-1'] }], oneBoxBake: { minRequests: 50 } },
+  // The fixture watches 5XX counts alone, which ELB reports only when nonzero: the declaration must
+  // say a bake without datapoints passes, or WavePipeline refuses it.
+  preProduction: [{ name: 'beta', account: PREPROD_ACCOUNT, regions: ['us-west-2'], bake: { minutes: 15, noData: 'PASS_WITH_WARNING' } }],
+  production: {
+    account: PROD_ACCOUNT,
+    waves: [{ regions: ['eu-west-1'] }],
+    bake: { noData: 'PASS_WITH_WARNING' },
+    oneBoxBake: { minRequests: 50, noData: 'PASS_WITH_WARNING' },
+  },
 }, {}, new CommonSetupFactory('ecs-one-box'));
 
 function stackOf(targetId: string) {
@@ -60,6 +67,29 @@ test('one-box signal is the one-box target group alone; the fleet signal is the 
   };
   expect(alarm('orders-prod-wave-1-eu-west-1-onebox-release-health').sort()).toEqual(['LoadBalancer', 'LoadBalancer+TargetGroup']);
   expect(alarm('orders-prod-wave-1-eu-west-1-fleet-release-health')).toEqual(['LoadBalancer']);
+});
+
+// Family is an update that requires replacement:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html
+test('the task definition has one family in both deployments (the stack\'s name, not the stage\'s path): an unchanged release replaces nothing', () => {
+  const families = (t: Template) => byType(t, 'AWS::ECS::TaskDefinition').map(([, r]) => r.Properties.Family);
+  expect(families(oneBox.template)).toEqual(families(fleet.template));
+  expect(families(oneBox.template)).toHaveLength(1);
+  expect(families(oneBox.template)[0]).toMatch(new RegExp(`^${oneBox.stackName}-[A-Za-z0-9_-]+$`));
+});
+
+test('a family of your own is left alone', () => {
+  const stack = new cdk.Stack(new cdk.App(), 'S', { env: { account: PROD_ACCOUNT, region: 'eu-west-1' }, stackName: 'shop' });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+  const cluster = new ecs.Cluster(stack, 'C', { vpc });
+  const task = new ecs.FargateTaskDefinition(stack, 'T', { family: 'shop-web' });
+  task.addContainer('web', { image: ecs.ContainerImage.fromRegistry('nginx') });
+  const fleetService = new ecs.FargateService(stack, 'Fleet', { cluster, taskDefinition: task, serviceName: 'shop-fleet' });
+  const listener = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc }).addListener('L', { port: 80, open: false });
+  const group = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80 });
+  const target = { id: 'prod-wave-1-eu-west-1-fleet', kind: 'FLEET', isOneBox: false, stageName: 'Prod-Wave-1', stageKind: 'PRODUCTION', account: PROD_ACCOUNT, region: 'eu-west-1', pipelineName: 'orders', pipelineAccount: '1', pipelineRegion: 'us-east-1' };
+  new EcsOneBox(stack, 'Release', { target, cluster, fleetService, fleetTargetGroup: group('G1'), oneBoxTargetGroup: group('G2'), listener });
+  expect((task.node.defaultChild as ecs.CfnTaskDefinition).family).toBe('shop-web');
 });
 
 test('a fleet service without a fixed name is refused with the fix', () => {

@@ -340,7 +340,6 @@ export function ecsDrills(): EcsDrill[] {
         return changes.length === 0 ? [] : [`the second fleet deployment of r2 replaced the tasks of ${changes.map((c) => `${c.service} (${c.from!.split('/').pop()} -> ${c.to.split('/').pop()}, both ${RELEASE})`).join(', ')}`];
       },
       summary: rerunSummary,
-      knownDefect: 'the one-box and the fleet template give the task definition different families (CDK derives Family from the construct path, and the two stages differ), so every deployment of the shared stack replaces the task definition and rolls the services onto a new revision of the same image: the fleet deployment replaces every fleet task and the one-box task even when nothing changed',
     },
   ];
 }
@@ -376,18 +375,4 @@ function rerunSummary(world: EcsWorld): string {
   const name = (td: string) => td.split('/').pop()!.replace(/^OrdersPipelineProdWave1euwest1/, '');
   const history = (service: string) => serviceOf(stack, service).deployments.slice(1).map((d) => `${name(d.taskDefinition)} (${world.releaseOf(stack, d.taskDefinition)})`).join(', ');
   return `fleet pin: ${pinRequests(stack).map((p) => p.replace(/OrdersPipelineProdWave1euwest1/g, '')).join(', ')}; fleet service deployments in the drill: ${history(FLEET_SERVICE)}; one-box service deployments: ${history(ONE_BOX_SERVICE)}`;
-}
-
-/** The healthy release on the service that watches only 5XX counts (ELB reports none while there are none). */
-export function errorsOnlyDrill(): EcsDrill {
-  return {
-    ...ecsDrills()[0],
-    name: 'healthy release, every stage watching 5XX counts alone: the bakes are approved',
-    app: 'errorsOnly',
-    knownDefect: 'ELB reports HTTPCode_Target_5XX_Count only when it is nonzero, so a healthy service watched by 5XX counts alone has no datapoint during its bake and the bake fails (noData: FAIL, the default): here beta\'s bake, before the release reaches the one-box; EcsOneBox.metricOneBoxErrors() and the README name that metric as the one-box signal without a metric that reports while healthy',
-    summary: (world) => {
-      const failure = world.decisions.find((d) => d.gate === 'BAKE' && d.decision === 'FAIL');
-      return `one-box bake ${lastBake(world, WAVE_1_ONE_BOX)?.status ?? 'never started'}; first failed bake: ${failure ? `${failure.target}: ${failure.reason}` : 'none'}`;
-    },
-  };
 }
