@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { EcsOneBox, ReleaseMonitor } from '../../lib';
+import { EcsOneBox, NoDataPolicy, ReleaseMonitor } from '../../lib';
 import { pipelineApp, PREPROD_ACCOUNT, PROD_ACCOUNT } from '../fixtures/apps';
 import { CommonSetupFactory } from '../fixtures/services';
 
@@ -16,12 +16,12 @@ type Template = { Resources: Record<string, Resource> };
 const { pipeline } = pipelineApp({
   // The fixture watches 5XX counts alone, which ELB reports only when nonzero: the declaration must
   // say a bake without datapoints passes, or WavePipeline refuses it.
-  preProduction: [{ name: 'beta', account: PREPROD_ACCOUNT, regions: ['us-west-2'], bake: { minutes: 15, noData: 'PASS_WITH_WARNING' } }],
+  preProduction: [{ name: 'beta', account: PREPROD_ACCOUNT, regions: ['us-west-2'], bake: { minutes: 15, noData: NoDataPolicy.PASS_WITH_WARNING } }],
   production: {
     account: PROD_ACCOUNT,
     waves: [{ regions: ['eu-west-1'] }],
-    bake: { noData: 'PASS_WITH_WARNING' },
-    oneBoxBake: { minRequests: 50, noData: 'PASS_WITH_WARNING' },
+    bake: { noData: NoDataPolicy.PASS_WITH_WARNING },
+    oneBoxBake: { minRequests: 50, noData: NoDataPolicy.PASS_WITH_WARNING },
   },
 }, {}, new CommonSetupFactory('ecs-one-box'));
 
