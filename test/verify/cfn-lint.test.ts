@@ -6,7 +6,7 @@ import * as cdk from 'aws-cdk-lib';
 import { allStacks, removeDir, tempOutdir } from './assemblies';
 import { cfnLintVersion, gateFailures, LintFinding, lintFiles, lintTemplate } from './cfn-lint';
 import { buildExampleApp } from '../../examples/app';
-import { ReleaseDeclaration } from '../../lib';
+import { NoDataPolicy, ReleaseDeclaration } from '../../lib';
 import { pipelineApp, PREPROD_ACCOUNT, PROD_ACCOUNT, THREE_WAVES, TWELVE_REGIONS } from '../fixtures/apps';
 import { CommonSetupFactory } from '../fixtures/services';
 
@@ -24,6 +24,11 @@ const SMALL: ReleaseDeclaration = {
   production: { account: PROD_ACCOUNT, waves: [{ regions: ['eu-west-1'] }] },
 };
 
+const SMALL_PASSING_NO_DATA: ReleaseDeclaration = {
+  preProduction: [{ ...SMALL.preProduction![0], bake: { minutes: 15, noData: NoDataPolicy.PASS_WITH_WARNING } }],
+  production: { ...SMALL.production, bake: { noData: NoDataPolicy.PASS_WITH_WARNING }, oneBoxBake: { noData: NoDataPolicy.PASS_WITH_WARNING } },
+};
+
 // Lint templates as `cdk synth` writes them: the CLI turns on path metadata and version reporting
 // (the AWS::CDK::Metadata resource), which cfn-lint reads to recognise a CDK template and accept
 // aws-cdk-lib's own idioms (Fn::Join with an empty delimiter for ARNs, E3703/W1020).
@@ -36,7 +41,8 @@ const APPS: Array<[string, () => cdk.App]> = [
   ['canary on its own URL + deployLambdaGradually + addAlias', () => pipelineApp(SMALL, {}, new CommonSetupFactory('gradual')).app],
   ['canary on its own URL + addLambdaDeploymentGroup + addAlias', () => pipelineApp(SMALL, {}, new CommonSetupFactory('group')).app],
   ['canary on the load balancer + addEcsDeploymentGroup', () => pipelineApp(SMALL, {}, new CommonSetupFactory('ecs')).app],
-  ['ECS one-box: EcsOneBox with weighted target groups, one stack for one-box and fleet', () => pipelineApp(SMALL, {}, new CommonSetupFactory('ecs-one-box')).app],
+  // The ECS fixture watches 5XX counts alone (reported only when nonzero): without noData PASS_WITH_WARNING WavePipeline refuses its bakes.
+  ['ECS one-box: EcsOneBox with weighted target groups, one stack for one-box and fleet', () => pipelineApp(SMALL_PASSING_NO_DATA, {}, new CommonSetupFactory('ecs-one-box')).app],
 ];
 
 gate(`cfn-lint gate (${version ?? 'cfn-lint missing'})`, () => {
