@@ -56,6 +56,19 @@ function alarmDuringBake(world: World, targetId: string, after: number, revision
   world.when(bakeStarted(targetId, revision), (change) => world.alarmWhileServed(targetId, 'errors', change.at.getTime() + after));
 }
 
+/**
+ * Wave 2's fleet goes bad during its bake, and the controller invocation that rejects the bake
+ * times out right after the rejection: every later call of that invocation hangs.
+ */
+function crashAfterRejection(world: World): void {
+  let crashed: number | undefined;
+  world.journal.afterCall.push((call) => {
+    if (crashed === undefined && call.operation === 'PutApprovalResult' && call.input.result?.status === 'Rejected') crashed = call.invocation;
+  });
+  world.journal.faults.push((call) => (call.invocation === crashed ? 'HANG' : undefined));
+  alarmDuringBake(world, WAVE2_FLEET, 25 * MINUTE + 31 * SECOND);
+}
+
 const laterWavesNeverStart = (stageNames: string[]) => ({ world }: DrillContext) =>
   stageNames.flatMap((s) => check(windowOpenings(world, s).length === 0, `${s} started although an earlier wave failed`));
 
@@ -255,15 +268,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
       start: TUESDAY,
       alarm: true,
       hours: 72,
-      setup: ({ world }) => {
-        let crashed: number | undefined;
-        world.journal.afterCall.push((call) => {
-          if (crashed === undefined && call.operation === 'PutApprovalResult' && call.input.result?.status === 'Rejected') crashed = call.invocation;
-        });
-        // The Lambda times out right after the rejection: every later call of that invocation hangs.
-        world.journal.faults.push((call) => (call.invocation === crashed ? 'HANG' : undefined));
-        alarmDuringBake(world, WAVE2_FLEET, 25 * MINUTE + 31 * SECOND);
-      },
+      setup: ({ world }) => crashAfterRejection(world),
       expect: ({ world }) => check(world.invocations.some((i) => i.outcome === 'CRASHED'), 'the drill did not crash the controller'),
     },
     {
@@ -285,14 +290,7 @@ export function drills(apps: { longBake: SynthesizedApp }): Drill[] {
       alarm: true,
       hours: 72,
       app: 'controllerOnly',
-      setup: ({ world }) => {
-        let crashed: number | undefined;
-        world.journal.afterCall.push((call) => {
-          if (crashed === undefined && call.operation === 'PutApprovalResult' && call.input.result?.status === 'Rejected') crashed = call.invocation;
-        });
-        world.journal.faults.push((call) => (call.invocation === crashed ? 'HANG' : undefined));
-        alarmDuringBake(world, WAVE2_FLEET, 25 * MINUTE + 31 * SECOND);
-      },
+      setup: ({ world }) => crashAfterRejection(world),
       expect: ({ world }) => [
         ...check(world.invocations.some((i) => i.outcome === 'CRASHED'), 'the drill did not crash the controller'),
         ...check(world.alarmRollbacks.length === 0, 'the alarm rollback ran though it is turned off'),
